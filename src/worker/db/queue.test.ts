@@ -1,0 +1,125 @@
+import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { SyncQueue } from './queue';
+import { SCHEMA_VERSION, migrate } from './schema';
+
+let sqlite3: Awaited<ReturnType<typeof sqlite3InitModule>>;
+beforeAll(async () => {
+  sqlite3 = await sqlite3InitModule();
+});
+
+async function freshQueue(onCommit?: (ids: string[]) => void): Promise<{ queue: SyncQueue; db: Database }> {
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  const queue = new SyncQueue(() => db, { clock: () => Date.parse('2025-01-01T00:00:00Z'), onCommit });
+  await queue.init();
+  return { queue, db };
+}
+
+describe('where the seed has defects, SyncQueue does not', () => {
+  test('overlapping transition and recordFailure calls on one job all count', async () => {
+    const { queue } = await freshQueue();
+    await queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'j1' });
+    const calls = [];
+    for (let i = 0; i < 40; i++) {
+      calls.push(queue.transition('j1', 'queued', { incrementAttempts: true, incrementVerifyPasses: true }));
+      calls.push(queue.recordFailure('j1', `e${i}`, { now: '2025-01-01T12:00:00Z' }));
+    }
+    await Promise.all(calls);
+    const job = await queue.getById('j1');
+    // 40 increments from transition + 40 counted failures; the seed (read, then write) loses most.
+    expect(job?.attempts).toBe(80);
+    expect(job?.verify_passes).toBe(40);
+    expect(job?.state).toBe('failed');
+  });
+
+  test('a failed insert leaves no transaction open: the next write succeeds and is stored', async () => {
+    const { queue, db } = await freshQueue();
+    await queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'j1' });
+    await expect(queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'j2' })).rejects.toMatchObject({
+      name: 'ConstraintError',
+      column: 'run_path',
+    });
+    expect(db.isOpen() && Number(db.selectValue('SELECT count(*) FROM jobs'))).toBe(1);
+    const next = await queue.insert({ runPath: '/runs/b', equipmentId: 'eq', jobId: 'j3' });
+    expect(next.id).toBe('j3');
+    expect(db.selectValue("SELECT state FROM jobs WHERE id = 'j3'")).toBe('queued');
+  });
+
+  test('in one batch a refused call undoes only itself', async () => {
+    const { queue } = await freshQueue();
+    const results = await Promise.allSettled([
+      queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'a' }),
+      queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'dup' }),
+      queue.transition('missing', 'running'),
+      queue.insert({ runPath: '/runs/b', equipmentId: 'eq', jobId: 'b' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((await queue.listAll()).map((j) => j.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('listing for the UI', () => {
+  test('pages walk every job once, in enqueue order, ties in insertion order', async () => {
+    let now = Date.parse('2025-01-01T00:00:00Z');
+    const db = new sqlite3.oo1.DB(':memory:', 'c');
+    const queue = new SyncQueue(() => db, { clock: () => now });
+    await queue.init();
+    const items = Array.from({ length: 250 }, (_, i) => ({ runPath: `/runs/${i}`, equipmentId: 'eq', jobId: `j${i}` }));
+    await queue.insertMany(items.slice(0, 125));
+    now += 1000;
+    await queue.insertMany(items.slice(125));
+    const seen: string[] = [];
+    let after = null;
+    do {
+      const page: Awaited<ReturnType<SyncQueue['listPage']>> = await queue.listPage({ after, limit: 40 });
+      seen.push(...page.jobs.map((j) => j.id));
+      after = page.next;
+    } while (after);
+    expect(seen).toEqual(items.map((i) => i.jobId));
+  });
+
+  test('counts per state come from the table', async () => {
+    const { queue } = await freshQueue();
+    await queue.insertMany([1, 2, 3].map((i) => ({ runPath: `/r/${i}`, equipmentId: 'eq', jobId: `j${i}` })));
+    await queue.transition('j2', 'running');
+    await queue.recordFailure('j3', 'auth', { terminal: true });
+    const counts = await queue.countByState();
+    expect(counts).toMatchObject({ queued: 1, running: 1, failed: 1, verified: 0, cleaned: 0 });
+  });
+
+  test('insertMany is all or nothing', async () => {
+    const { queue } = await freshQueue();
+    await expect(
+      queue.insertMany([
+        { runPath: '/r/1', equipmentId: 'eq' },
+        { runPath: '/r/1', equipmentId: 'eq' },
+      ]),
+    ).rejects.toMatchObject({ name: 'ConstraintError' });
+    expect(await queue.listAll()).toEqual([]);
+  });
+});
+
+test('commits report the ids they changed', async () => {
+  const changes: string[][] = [];
+  const { queue } = await freshQueue((ids) => changes.push(ids));
+  await queue.insert({ runPath: '/r/1', equipmentId: 'eq', jobId: 'a' });
+  await queue.recordFailure('a', 'x');
+  await queue.getById('a');
+  expect(changes).toEqual([['a'], ['a']]);
+});
+
+test('migrations keep the rows of an older schema', async () => {
+  const db = new sqlite3.oo1.DB(':memory:', 'c');
+  // The seed's own schema at user_version 1, with a row, as an older app version left it.
+  db.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, run_path TEXT NOT NULL UNIQUE, equipment_id TEXT NOT NULL,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT, next_attempt_at TEXT,
+    last_error TEXT, verify_passes INTEGER NOT NULL DEFAULT 0, verified_at TEXT, enqueued_at TEXT NOT NULL, nas_path TEXT);
+    INSERT INTO jobs (id, run_path, equipment_id, state, enqueued_at) VALUES ('old', '/runs/old', 'eq', 'running', '2024-01-01T00:00:00Z');
+    PRAGMA user_version = 1;`);
+  const queue = new SyncQueue(() => db);
+  await queue.init();
+  expect(db.selectValue('PRAGMA user_version')).toBe(SCHEMA_VERSION);
+  expect(await queue.getById('old')).toMatchObject({ run_path: '/runs/old', state: 'queued' });
+  migrate(db);
+  expect(Number(db.selectValue('SELECT count(*) FROM jobs'))).toBe(1);
+});

@@ -1,0 +1,418 @@
+import type { Database, SqlValue } from '@sqlite.org/sqlite-wasm';
+import { ConstraintError, UnknownJobError } from '../errors';
+import { MAX_ATTEMPTS, computeNextAttemptAt } from '../queue/backoff';
+import { SyncJobState, isTerminal, planFailure } from '../queue/state';
+import { formatInstant, parseInstant } from '../queue/time';
+import { migrate } from './schema';
+
+/** One row of `jobs`, column for column (the seed's SyncJobRow). */
+export interface SyncJobRow {
+  id: string;
+  run_path: string;
+  equipment_id: string;
+  state: SyncJobState;
+  attempts: number;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  verify_passes: number;
+  verified_at: string | null;
+  enqueued_at: string;
+  nas_path: string | null;
+}
+
+export interface InsertArgs {
+  runPath: string;
+  equipmentId: string;
+  nasPath?: string | null;
+  jobId?: string | null;
+}
+
+/** The seed's transition keywords; null or undefined keeps the stored value (Python's None). */
+export interface TransitionPatch {
+  lastError?: string | null;
+  incrementAttempts?: boolean;
+  incrementVerifyPasses?: boolean;
+  verifiedAt?: string | null;
+  nextAttemptAt?: string | null;
+  lastAttemptAt?: string | null;
+  nasPath?: string | null;
+}
+
+export interface RecordFailureOptions {
+  terminal?: boolean;
+  now?: string | Date;
+}
+
+/** Where a page of the list starts: after this (enqueued_at, rowid). */
+export interface PageCursor {
+  enqueuedAt: string;
+  rowid: number;
+}
+
+export interface JobPage {
+  jobs: SyncJobRow[];
+  next: PageCursor | null;
+}
+
+export type StateCounts = Record<SyncJobState, number>;
+
+export interface SyncQueueOptions {
+  /** Milliseconds since the epoch; insert() stamps enqueued_at with it. */
+  clock?: () => number;
+  /** Called after each commit with the ids of the jobs it wrote. */
+  onCommit?: (changedJobIds: string[]) => void;
+}
+
+interface PendingOp {
+  run: (db: Database) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  writes: string[];
+}
+
+const COLUMNS =
+  'id, run_path, equipment_id, state, attempts, last_attempt_at, next_attempt_at, last_error, verify_passes, verified_at, enqueued_at, nas_path';
+const SQLITE_CONSTRAINT = 19;
+
+/**
+ * The seed's SyncQueue (sync_queue.py) on SQLite WASM. All job SQL lives here.
+ *
+ * Group commit: every call is queued and the calls that arrive together run in one transaction, each in
+ * a savepoint of its own (a failing call undoes only itself), and resolve after that transaction has
+ * committed. Calls run strictly in arrival order, so no update is lost; throughput under concurrent
+ * load approaches the batch rate while every resolved call is durable.
+ */
+export class SyncQueue {
+  private db: Database | null = null;
+  private pending: PendingOp[] = [];
+  private flushScheduled = false;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly openDb: () => Database | Promise<Database>,
+    private readonly options: SyncQueueOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Open the database, migrate the schema, and re-queue jobs left RUNNING by a previous process. */
+  async init(): Promise<void> {
+    const db = await this.openDb();
+    migrate(db);
+    this.db = db;
+    // Replay (§7.1.2): only the state column changes; AWAITING_VERIFY is left for the verifier.
+    await this.write([], (d) => {
+      d.exec({ sql: 'UPDATE jobs SET state = ? WHERE state = ?', bind: [SyncJobState.QUEUED, SyncJobState.RUNNING] });
+    });
+  }
+
+  /** Close the connection after the calls already queued have finished (idempotent). */
+  async close(): Promise<void> {
+    if (!this.db) return;
+    if (this.pending.length) await this.read(() => undefined);
+    this.db?.close();
+    this.db = null;
+  }
+
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  async insert(args: InsertArgs): Promise<SyncJobRow> {
+    return this.write([], (db) => this.insertRow(db, args));
+  }
+
+  /** Insert many jobs in one transaction: all of them or, on any refusal, none. */
+  async insertMany(items: readonly InsertArgs[]): Promise<SyncJobRow[]> {
+    return this.write([], (db) => items.map((item) => this.insertRow(db, item)));
+  }
+
+  async getById(jobId: string): Promise<SyncJobRow | null> {
+    return this.read((db) => selectJob(db, 'WHERE id = ?', [jobId]));
+  }
+
+  async getByRunPath(runPath: string): Promise<SyncJobRow | null> {
+    return this.read((db) => selectJob(db, 'WHERE run_path = ?', [runPath]));
+  }
+
+  async listInState(state: SyncJobState): Promise<SyncJobRow[]> {
+    return this.read((db) => selectJobs(db, 'WHERE state = ? ORDER BY enqueued_at', [state]));
+  }
+
+  async listAll(): Promise<SyncJobRow[]> {
+    return this.read((db) => selectJobs(db, 'ORDER BY enqueued_at', []));
+  }
+
+  /** One page of jobs in enqueue order (ties in insertion order), optionally of one state. */
+  async listPage(opts: { state?: SyncJobState; after?: PageCursor | null; limit: number }): Promise<JobPage> {
+    return this.read((db) => {
+      const where: string[] = [];
+      const bind: SqlValue[] = [];
+      if (opts.state) {
+        where.push('state = ?');
+        bind.push(opts.state);
+      }
+      if (opts.after) {
+        where.push('(enqueued_at > ? OR (enqueued_at = ? AND rowid > ?))');
+        bind.push(opts.after.enqueuedAt, opts.after.enqueuedAt, opts.after.rowid);
+      }
+      const sql = `SELECT rowid AS _rowid, ${COLUMNS} FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY enqueued_at, rowid LIMIT ?`;
+      bind.push(opts.limit + 1);
+      const rows = db.selectObjects(sql, bind);
+      const more = rows.length > opts.limit;
+      const pageRows = rows.slice(0, opts.limit);
+      const last = pageRows[pageRows.length - 1];
+      const jobs = pageRows.map((r) => {
+        const { _rowid, ...row } = r;
+        return toJob(row);
+      });
+      return { jobs, next: more && last ? { enqueuedAt: String(last.enqueued_at), rowid: Number(last._rowid) } : null };
+    });
+  }
+
+  /** How many jobs are in each state, in one query. */
+  async countByState(): Promise<StateCounts> {
+    return this.read((db) => {
+      const counts = Object.fromEntries(Object.values(SyncJobState).map((s) => [s, 0])) as StateCounts;
+      for (const r of db.selectObjects('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state')) {
+        if (String(r.state) in counts) counts[r.state as SyncJobState] = Number(r.n);
+      }
+      return counts;
+    });
+  }
+
+  /** Set the state and patch the other columns in one UPDATE; throws UnknownJobError on a miss. */
+  async transition(jobId: string, newState: SyncJobState, patch: TransitionPatch = {}): Promise<SyncJobRow> {
+    return this.write([jobId], (db) => this.transitionRow(db, jobId, newState, patch));
+  }
+
+  /**
+   * Record a transport failure (the seed's record_failure): terminal -> FAILED at once; otherwise count
+   * the attempt and either back off in QUEUED or, at MAX_ATTEMPTS, go to FAILED.
+   */
+  async recordFailure(jobId: string, error: string | null, options: RecordFailureOptions = {}): Promise<SyncJobRow> {
+    return this.write([jobId], (db) => {
+      const existing = requireJob(db, jobId);
+      const nowMs = options.now === undefined ? this.clock() : parseInstant(options.now);
+      const lastAttemptAt = formatInstant(nowMs);
+      const target = planFailure(existing, options.terminal ?? false, MAX_ATTEMPTS);
+      const counted = !options.terminal;
+      const nextAttemptAt =
+        target === SyncJobState.FAILED ? '' : (computeNextAttemptAt(existing.attempts + 1, new Date(nowMs)) ?? '');
+      return this.transitionRow(db, jobId, target, {
+        incrementAttempts: counted,
+        lastError: error,
+        lastAttemptAt,
+        nextAttemptAt,
+      });
+    });
+  }
+
+  /** The user's Retry: back to QUEUED with attempts, errors and timestamps cleared (verify_passes kept). */
+  async resetToQueued(jobId: string): Promise<SyncJobRow> {
+    return this.write([jobId], (db) => {
+      requireJob(db, jobId);
+      db.exec({
+        sql: `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
+              last_error = NULL WHERE id = ?`,
+        bind: [SyncJobState.QUEUED, jobId],
+      });
+      return requireJob(db, jobId);
+    });
+  }
+
+  /** Remove a job row; a miss is not an error (as in the seed). */
+  async delete(jobId: string): Promise<void> {
+    return this.write([jobId], (db) => {
+      db.exec({ sql: 'DELETE FROM jobs WHERE id = ?', bind: [jobId] });
+    });
+  }
+
+  static isTerminal(state: string): boolean {
+    return isTerminal(state);
+  }
+
+  static computeNextAttemptAt(attemptsAfter: number, now: string | Date = new Date()): string | null {
+    return computeNextAttemptAt(attemptsAfter, now);
+  }
+
+  private insertRow(db: Database, args: InsertArgs): SyncJobRow {
+    const row: SyncJobRow = {
+      id: args.jobId || crypto.randomUUID(),
+      run_path: args.runPath,
+      equipment_id: args.equipmentId,
+      state: SyncJobState.QUEUED,
+      attempts: 0,
+      last_attempt_at: null,
+      next_attempt_at: null,
+      last_error: null,
+      verify_passes: 0,
+      verified_at: null,
+      enqueued_at: formatInstant(this.clock()),
+      nas_path: args.nasPath ?? null,
+    };
+    db.exec({
+      sql: `INSERT INTO jobs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      bind: [
+        row.id,
+        row.run_path,
+        row.equipment_id,
+        row.state,
+        row.attempts,
+        row.last_attempt_at,
+        row.next_attempt_at,
+        row.last_error,
+        row.verify_passes,
+        row.verified_at,
+        row.enqueued_at,
+        row.nas_path,
+      ],
+    });
+    return row;
+  }
+
+  private transitionRow(db: Database, jobId: string, newState: SyncJobState, patch: TransitionPatch): SyncJobRow {
+    const existing = requireJob(db, jobId);
+    const updated: SyncJobRow = {
+      ...existing,
+      state: newState,
+      attempts: existing.attempts + (patch.incrementAttempts ? 1 : 0),
+      verify_passes: existing.verify_passes + (patch.incrementVerifyPasses ? 1 : 0),
+      last_attempt_at: patch.lastAttemptAt ?? existing.last_attempt_at,
+      next_attempt_at: patch.nextAttemptAt ?? existing.next_attempt_at,
+      last_error: patch.lastError ?? existing.last_error,
+      verified_at: patch.verifiedAt ?? existing.verified_at,
+      nas_path: patch.nasPath ?? existing.nas_path,
+    };
+    db.exec({
+      sql: `UPDATE jobs SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?,
+            verify_passes = ?, verified_at = ?, nas_path = ? WHERE id = ?`,
+      bind: [
+        updated.state,
+        updated.attempts,
+        updated.last_attempt_at,
+        updated.next_attempt_at,
+        updated.last_error,
+        updated.verify_passes,
+        updated.verified_at,
+        updated.nas_path,
+        updated.id,
+      ],
+    });
+    return updated;
+  }
+
+  private read<T>(run: (db: Database) => T): Promise<T> {
+    return this.enqueue(run, []);
+  }
+
+  /** `jobIds` names the jobs the call writes; insert adds its new id itself through the returned row. */
+  private write<T>(jobIds: string[], run: (db: Database) => T): Promise<T> {
+    return this.enqueue(run, jobIds.length ? jobIds : ['*']);
+  }
+
+  private enqueue<T>(run: (db: Database) => T, writes: string[]): Promise<T> {
+    if (!this.db) return Promise.reject(new Error('SyncQueue.init() must be called before use'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (v: unknown) => void, reject, writes });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // A macrotask, not a microtask: calls arriving as separate messages join the same batch.
+        setTimeout(() => this.flush(), 0);
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    const db = this.db;
+    if (!db) {
+      for (const op of batch) op.reject(new Error('SyncQueue was closed'));
+      return;
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    const changed = new Set<string>();
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const op of batch) {
+        db.exec('SAVEPOINT op');
+        try {
+          const value = op.run(db);
+          db.exec('RELEASE op');
+          outcomes.push({ ok: true, value });
+          for (const id of changedIds(op.writes, value)) changed.add(id);
+        } catch (err) {
+          db.exec('ROLLBACK TO op');
+          db.exec('RELEASE op');
+          outcomes.push({ ok: false, value: translate(err) });
+        }
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // No transaction was open to roll back; the original error is the one to report.
+      }
+      for (const op of batch) op.reject(err);
+      return;
+    }
+    batch.forEach((op, i) => (outcomes[i].ok ? op.resolve(outcomes[i].value) : op.reject(outcomes[i].value)));
+    if (changed.size) this.options.onCommit?.([...changed]);
+  }
+}
+
+function changedIds(writes: string[], value: unknown): string[] {
+  if (!writes.length) return [];
+  const fromValue = (Array.isArray(value) ? value : [value])
+    .filter((v): v is SyncJobRow => typeof v === 'object' && v !== null && 'id' in v)
+    .map((v) => v.id);
+  return [...writes.filter((w) => w !== '*'), ...fromValue];
+}
+
+function translate(err: unknown): unknown {
+  const code = (err as { resultCode?: number }).resultCode;
+  if (typeof code === 'number' && (code & 0xff) === SQLITE_CONSTRAINT) {
+    const message = String((err as Error).message).replace(/^SQLITE_CONSTRAINT[_A-Z]*: sqlite3 result code \d+: /, '');
+    const column = /: jobs\.(\w+)/.exec(message)?.[1] ?? null;
+    return new ConstraintError(message, column);
+  }
+  return err;
+}
+
+function requireJob(db: Database, jobId: string): SyncJobRow {
+  const job = selectJob(db, 'WHERE id = ?', [jobId]);
+  if (!job) throw new UnknownJobError(jobId);
+  return job;
+}
+
+function selectJob(db: Database, clause: string, bind: SqlValue[]): SyncJobRow | null {
+  const row = db.selectObject(`SELECT ${COLUMNS} FROM jobs ${clause}`, bind);
+  return row ? toJob(row) : null;
+}
+
+function selectJobs(db: Database, clause: string, bind: SqlValue[]): SyncJobRow[] {
+  return db.selectObjects(`SELECT ${COLUMNS} FROM jobs ${clause}`, bind).map(toJob);
+}
+
+function toJob(r: Record<string, SqlValue>): SyncJobRow {
+  const text = (v: SqlValue) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(r.id),
+    run_path: String(r.run_path),
+    equipment_id: String(r.equipment_id),
+    state: String(r.state) as SyncJobState,
+    attempts: Number(r.attempts ?? 0),
+    last_attempt_at: text(r.last_attempt_at),
+    next_attempt_at: text(r.next_attempt_at),
+    last_error: text(r.last_error),
+    verify_passes: Number(r.verify_passes ?? 0),
+    verified_at: text(r.verified_at),
+    enqueued_at: String(r.enqueued_at ?? ''),
+    nas_path: text(r.nas_path),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Database } from '@sqlite.org/sqlite-wasm';
+
+// Numbered migrations keyed on PRAGMA user_version. A migration only adds; none drops or rewrites rows.
+// Migration 1 is the seed's table and indexes exactly (sync_queue.py, §7.1.1).
+const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE IF NOT EXISTS jobs (
+      id TEXT PRIMARY KEY,
+      run_path TEXT NOT NULL UNIQUE,
+      equipment_id TEXT NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_attempt_at TEXT,
+      next_attempt_at TEXT,
+      last_error TEXT,
+      verify_passes INTEGER NOT NULL DEFAULT 0,
+      verified_at TEXT,
+      enqueued_at TEXT NOT NULL,
+      nas_path TEXT
+    )`,
+    'CREATE INDEX IF NOT EXISTS idx_jobs_state ON jobs(state)',
+    'CREATE INDEX IF NOT EXISTS idx_jobs_next_attempt ON jobs(next_attempt_at)',
+  ],
+  // Keyset paging of the UI's list walks (enqueued_at, rowid); without this index every page sorts the table.
+  ['CREATE INDEX IF NOT EXISTS idx_jobs_enqueued_at ON jobs(enqueued_at)'],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Bring the database up to SCHEMA_VERSION, one transaction per migration; rows are kept. */
+export function migrate(db: Database): void {
+  const current = Number(db.selectValue('PRAGMA user_version'));
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`database schema ${current} is newer than this app (${SCHEMA_VERSION}); update the app`);
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    db.transaction((tx) => {
+      for (const sql of MIGRATIONS[version - 1]) tx.exec(sql);
+      tx.exec(`PRAGMA user_version = ${version}`);
+    });
+  }
+}
