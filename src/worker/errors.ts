@@ -35,3 +35,11 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (code: ApiErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+/** A move the state machine does not allow (queue/state.ts LEGAL_MOVES). */
+export class IllegalMoveError extends Error {
+  override name = 'IllegalMoveError';
+  constructor(message: string) {
+    super(message);
+  }
+}

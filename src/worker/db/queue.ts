@@ -57,6 +57,9 @@ export interface JobPage {
 
 export type StateCounts = Record<SyncJobState, number>;
 
+/** Runs inside the call's transaction before it writes; throwing refuses the call and changes nothing. */
+export type JobGuard = (current: SyncJobRow) => void;
+
 export interface SyncQueueOptions {
   /** Milliseconds since the epoch; insert() stamps enqueued_at with it. */
   clock?: () => number;
@@ -99,7 +102,12 @@ export class SyncQueue {
   /** Open the database, migrate the schema, and re-queue jobs left RUNNING by a previous process. */
   async init(): Promise<void> {
     const db = await this.openDb();
-    migrate(db);
+    try {
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     // Replay (§7.1.2): only the state column changes; AWAITING_VERIFY is left for the verifier.
     await this.write([], (d) => {
@@ -184,17 +192,31 @@ export class SyncQueue {
   }
 
   /** Set the state and patch the other columns in one UPDATE; throws UnknownJobError on a miss. */
-  async transition(jobId: string, newState: SyncJobState, patch: TransitionPatch = {}): Promise<SyncJobRow> {
-    return this.write([jobId], (db) => this.transitionRow(db, jobId, newState, patch));
+  async transition(
+    jobId: string,
+    newState: SyncJobState,
+    patch: TransitionPatch = {},
+    guard?: JobGuard,
+  ): Promise<SyncJobRow> {
+    return this.write([jobId], (db) => {
+      guard?.(requireJob(db, jobId));
+      return this.transitionRow(db, jobId, newState, patch);
+    });
   }
 
   /**
    * Record a transport failure (the seed's record_failure): terminal -> FAILED at once; otherwise count
    * the attempt and either back off in QUEUED or, at MAX_ATTEMPTS, go to FAILED.
    */
-  async recordFailure(jobId: string, error: string | null, options: RecordFailureOptions = {}): Promise<SyncJobRow> {
+  async recordFailure(
+    jobId: string,
+    error: string | null,
+    options: RecordFailureOptions = {},
+    guard?: JobGuard,
+  ): Promise<SyncJobRow> {
     return this.write([jobId], (db) => {
       const existing = requireJob(db, jobId);
+      guard?.(existing);
       const nowMs = options.now === undefined ? this.clock() : parseInstant(options.now);
       const lastAttemptAt = formatInstant(nowMs);
       const target = planFailure(existing, options.terminal ?? false, MAX_ATTEMPTS);
@@ -211,9 +233,10 @@ export class SyncQueue {
   }
 
   /** The user's Retry: back to QUEUED with attempts, errors and timestamps cleared (verify_passes kept). */
-  async resetToQueued(jobId: string): Promise<SyncJobRow> {
+  async resetToQueued(jobId: string, guard?: JobGuard): Promise<SyncJobRow> {
     return this.write([jobId], (db) => {
-      requireJob(db, jobId);
+      const existing = requireJob(db, jobId);
+      guard?.(existing);
       db.exec({
         sql: `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
               last_error = NULL WHERE id = ?`,
@@ -223,9 +246,10 @@ export class SyncQueue {
     });
   }
 
-  /** Remove a job row; a miss is not an error (as in the seed). */
-  async delete(jobId: string): Promise<void> {
+  /** Remove a job row; a miss is not an error (as in the seed) unless a guard asks for the row. */
+  async delete(jobId: string, guard?: JobGuard): Promise<void> {
     return this.write([jobId], (db) => {
+      if (guard) guard(requireJob(db, jobId));
       db.exec({ sql: 'DELETE FROM jobs WHERE id = ?', bind: [jobId] });
     });
   }

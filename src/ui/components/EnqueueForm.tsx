@@ -1,0 +1,64 @@
+import { createSignal, Show } from 'solid-js';
+import { useStore } from '../store';
+
+/** Equipment id and run path in, one QUEUED job out; refusals are shown next to the button. */
+export function EnqueueForm() {
+  const store = useStore();
+  const [equipmentId, setEquipmentId] = createSignal(localStorage.getItem('exlab.equipmentId') ?? '');
+  const [runPath, setRunPath] = createSignal('');
+  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const res = await store.enqueue({ equipmentId: equipmentId(), runPath: runPath() });
+    setBusy(false);
+    if (res.ok) {
+      localStorage.setItem('exlab.equipmentId', res.value.equipment_id);
+      setMessage({ kind: 'ok', text: `Queued ${res.value.run_path}` });
+      setRunPath('');
+    } else {
+      setMessage({ kind: 'error', text: res.error.message });
+    }
+  }
+
+  return (
+    <form class="card enqueue" onSubmit={submit} aria-label="Queue a run">
+      <h2>Queue a run</h2>
+      <div class="fields">
+        <label>
+          Equipment id
+          <input
+            name="equipmentId"
+            value={equipmentId()}
+            onInput={(e) => setEquipmentId(e.currentTarget.value)}
+            autocomplete="off"
+            required
+          />
+        </label>
+        <label>
+          Run path
+          <input
+            name="runPath"
+            value={runPath()}
+            onInput={(e) => setRunPath(e.currentTarget.value)}
+            placeholder="/runs/2025-01-01/sample-7"
+            autocomplete="off"
+            required
+          />
+        </label>
+        <button type="submit" disabled={busy() || store.ownership().status !== 'owner'}>
+          Queue run
+        </button>
+      </div>
+      <Show when={message()}>
+        {(m) => (
+          <p class={m().kind === 'error' ? 'msg msg-error' : 'msg msg-ok'} role={m().kind === 'error' ? 'alert' : 'status'}>
+            {m().text}
+          </p>
+        )}
+      </Show>
+    </form>
+  );
+}

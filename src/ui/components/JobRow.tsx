@@ -1,0 +1,112 @@
+import { createSignal, Show } from 'solid-js';
+import type { SyncJobRow } from '../../worker/api';
+import { canDelete, canRetry, isLegalMove } from '../../worker/queue/state';
+import { useStore } from '../store';
+import { formatRetryIn, formatTime, STATE_LABELS } from '../store/format';
+
+/** One job: its fields, and the actions its state allows. */
+export function JobRow(props: { job: SyncJobRow; now: number }) {
+  const store = useStore();
+  const [failing, setFailing] = createSignal(false);
+  const [reason, setReason] = createSignal('');
+  const [terminal, setTerminal] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+
+  async function act(run: () => Promise<{ ok: boolean; error?: { message: string } }>) {
+    const res = await run();
+    setError(res.ok ? null : (res.error?.message ?? 'Refused'));
+    return res.ok;
+  }
+
+  async function submitFailure(event: SubmitEvent) {
+    event.preventDefault();
+    if (await act(() => store.recordFailure(props.job.id, reason(), terminal()))) {
+      setFailing(false);
+      setReason('');
+      setTerminal(false);
+    }
+  }
+
+  const canFail = () => isLegalMove(props.job.state, 'failed');
+
+  return (
+    <li class="job" data-testid="job" data-job-id={props.job.id} data-state={props.job.state}>
+      <div class="job-main">
+        <span class={`badge state-${props.job.state}`} data-testid="job-state">
+          {STATE_LABELS[props.job.state]}
+        </span>
+        <span class="run-path" data-testid="job-run-path">
+          {props.job.run_path}
+        </span>
+        <span class="equipment" data-testid="job-equipment">
+          {props.job.equipment_id}
+        </span>
+      </div>
+      <dl class="job-facts">
+        <div>
+          <dt>Attempts</dt>
+          <dd data-testid="job-attempts">{props.job.attempts}</dd>
+        </div>
+        <div>
+          <dt>Next attempt</dt>
+          <dd data-testid="job-next-attempt" title={props.job.next_attempt_at ?? ''}>
+            {formatRetryIn(props.job.next_attempt_at, props.now) || '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Queued</dt>
+          <dd>{formatTime(props.job.enqueued_at)}</dd>
+        </div>
+        <Show when={props.job.last_error}>
+          <div class="last-error">
+            <dt>Last error</dt>
+            <dd data-testid="job-last-error">{props.job.last_error}</dd>
+          </div>
+        </Show>
+      </dl>
+      <div class="job-actions">
+        <Show when={canFail()}>
+          <button type="button" aria-expanded={failing()} onClick={() => setFailing(!failing())}>
+            Record failure
+          </button>
+        </Show>
+        <Show when={canRetry(props.job.state)}>
+          <button type="button" class="primary" onClick={() => void act(() => store.retry(props.job.id))}>
+            Retry
+          </button>
+        </Show>
+        <Show when={canDelete(props.job.state)}>
+          <button
+            type="button"
+            class="danger"
+            onClick={() => {
+              if (confirm(`Delete the job for ${props.job.run_path}? The queue forgets it.`)) {
+                void act(() => store.remove(props.job.id));
+              }
+            }}
+          >
+            Delete
+          </button>
+        </Show>
+      </div>
+      <Show when={failing()}>
+        <form class="failure-form" onSubmit={submitFailure} aria-label={`Record a failure for ${props.job.run_path}`}>
+          <label>
+            What went wrong
+            <input name="reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} required />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={terminal()} onChange={(e) => setTerminal(e.currentTarget.checked)} />
+            Fail now, no retry (wrong password, file gone)
+          </label>
+          <button type="submit">Save failure</button>
+        </form>
+      </Show>
+      <Show when={error()}>
+        <p class="msg msg-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </li>
+  );
+}

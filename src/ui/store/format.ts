@@ -1,0 +1,31 @@
+import type { SyncJobState } from '../../worker/queue/state';
+
+export const STATE_LABELS: Record<SyncJobState, string> = {
+  queued: 'Queued',
+  running: 'Uploading',
+  awaiting_verify: 'Verifying',
+  verified: 'Verified',
+  cleanup_eligible: 'Ready to free space',
+  cleaned: 'Done, space freed',
+  failed: 'Failed',
+};
+
+/** "in 1 m 40 s", "now", or "" when no retry is planned. */
+export function formatRetryIn(nextAttemptAt: string | null, nowMs: number): string {
+  if (!nextAttemptAt) return '';
+  const due = Date.parse(nextAttemptAt);
+  if (Number.isNaN(due)) return nextAttemptAt;
+  const seconds = Math.ceil((due - nowMs) / 1000);
+  if (seconds <= 0) return 'due now';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const parts = [h ? `${h} h` : '', m ? `${m} m` : '', !h && s ? `${s} s` : ''].filter(Boolean);
+  return `in ${parts.join(' ')}`;
+}
+
+export function formatTime(iso: string | null): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
+}

@@ -1,0 +1,194 @@
+import { ConstraintError, IllegalMoveError, UnknownJobError, fail, ok, type Result } from './errors';
+import type { JobPage, PageCursor, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
+import { MAX_ATTEMPTS } from './queue/backoff';
+import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from './queue/state';
+
+export type { JobPage, PageCursor, StateCounts, SyncJobRow } from './db/queue';
+export type { ApiError, Result } from './errors';
+
+/** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
+export type Ownership =
+  | { status: 'starting' }
+  | { status: 'owner' }
+  | { status: 'elsewhere' }
+  | { status: 'error'; message: string };
+
+/** What the worker pushes to the page: no polling anywhere. */
+export type WorkerEvent = { type: 'ownership'; ownership: Ownership } | { type: 'jobs-changed'; ids: string[] };
+
+export interface EnqueueInput {
+  equipmentId: string;
+  runPath: string;
+  nasPath?: string | null;
+}
+
+export interface ListOptions {
+  state?: SyncJobState;
+  after?: PageCursor | null;
+  limit?: number;
+}
+
+/** The whole contract between the page and the worker. Every method resolves; refusals come back as data. */
+export interface WorkerApi {
+  /** Register a callback for pushed events; it is called at once with the current ownership. */
+  subscribe(listener: (event: WorkerEvent) => void): void;
+  /** Ask the tab that owns the database to hand it to this one ("use here"). */
+  takeOver(): Promise<void>;
+  /** Add a QUEUED job; refused when the input is invalid or the run path is already queued. */
+  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
+  /** Add many jobs in one transaction, all or none; returns how many were added. */
+  enqueueMany(inputs: EnqueueInput[]): Promise<Result<number>>;
+  /** One page of jobs in enqueue order, optionally of one state (at most 500 a page). */
+  list(options?: ListOptions): Promise<Result<JobPage>>;
+  /** Number of jobs in each state. */
+  counts(): Promise<Result<StateCounts>>;
+  /** One job, or null when there is none with that id. */
+  get(jobId: string): Promise<Result<SyncJobRow | null>>;
+  /** A legal state move (queue/state.ts) with the seed's column patch; an illegal one changes nothing. */
+  move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
+  /** Record a failure with the seed's backoff; `terminal` (auth, file gone) fails the job at once. */
+  recordFailure(jobId: string, failure: { error: string; terminal?: boolean }): Promise<Result<SyncJobRow>>;
+  /** Retry a FAILED job: back to QUEUED with a fresh backoff schedule. */
+  retry(jobId: string): Promise<Result<SyncJobRow>>;
+  /** Delete a finished (FAILED or CLEANED) job's row. */
+  delete(jobId: string): Promise<Result<void>>;
+}
+
+export interface ApiDeps {
+  /** The queue while this tab owns the database, else null. */
+  queue: () => SyncQueue | null;
+  ownership: () => Ownership;
+  subscribe: (listener: (event: WorkerEvent) => void) => void;
+  takeOver: () => Promise<void>;
+}
+
+const MAX_PAGE = 500;
+const MAX_EQUIPMENT_ID_CHARS = 64;
+const MAX_RUN_PATH_CHARS = 1024;
+// C0/C1 controls and bidirectional overrides make a name display as something it is not.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+export function createWorkerApi(deps: ApiDeps): WorkerApi {
+  async function withQueue<T>(run: (queue: SyncQueue) => Promise<T>): Promise<Result<T>> {
+    const queue = deps.queue();
+    if (!queue) {
+      return fail('not-owner', 'exlab-sync is open in another tab or window; use it there or choose "Use here".');
+    }
+    try {
+      return ok(await run(queue));
+    } catch (err) {
+      return refusal(err);
+    }
+  }
+
+  return {
+    subscribe(listener) {
+      deps.subscribe(listener);
+      listener({ type: 'ownership', ownership: deps.ownership() });
+    },
+    takeOver: () => deps.takeOver(),
+
+    async enqueue(input) {
+      const problem = validateEnqueue(input);
+      if (problem) return fail('invalid-input', problem);
+      return withQueue((q) => q.insert(normalise(input)));
+    },
+
+    async enqueueMany(inputs) {
+      for (const [i, input] of inputs.entries()) {
+        const problem = validateEnqueue(input);
+        if (problem) return fail('invalid-input', `item ${i + 1}: ${problem}`);
+      }
+      return withQueue(async (q) => (await q.insertMany(inputs.map(normalise))).length);
+    },
+
+    async list(options = {}) {
+      if (options.state !== undefined && !isSyncJobState(options.state)) {
+        return fail('invalid-input', `unknown state ${JSON.stringify(options.state)}`);
+      }
+      const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.limit ?? 100)));
+      return withQueue((q) => q.listPage({ state: options.state, after: options.after ?? null, limit }));
+    },
+
+    counts: () => withQueue((q) => q.countByState()),
+
+    get: (jobId) => withQueue((q) => q.getById(jobId)),
+
+    async move(jobId, to, patch = {}) {
+      if (!isSyncJobState(to)) return fail('invalid-input', `unknown state ${JSON.stringify(to)}`);
+      return withQueue((q) =>
+        q.transition(jobId, to, patch, (job) => {
+          if (!isLegalMove(job.state, to)) {
+            throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
+          }
+        }),
+      );
+    },
+
+    async recordFailure(jobId, failure) {
+      const error = String(failure.error ?? '').trim();
+      if (!error) return fail('invalid-input', 'Say what went wrong: the failure reason is empty.');
+      const terminal = failure.terminal ?? false;
+      return withQueue((q) =>
+        q.recordFailure(jobId, error, { terminal }, (job) => {
+          const target = planFailure(job, terminal, MAX_ATTEMPTS);
+          if (!isLegalMove(job.state, target)) {
+            throw new IllegalMoveError(`a failure cannot be recorded on a ${job.state} job`);
+          }
+        }),
+      );
+    },
+
+    retry: (jobId) =>
+      withQueue((q) =>
+        q.resetToQueued(jobId, (job) => {
+          if (!canRetry(job.state)) throw new IllegalMoveError(`only a failed job can be retried; this one is ${job.state}`);
+        }),
+      ),
+
+    delete: (jobId) =>
+      withQueue((q) =>
+        q.delete(jobId, (job) => {
+          if (!canDelete(job.state)) {
+            throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or cleaned jobs can be deleted`);
+          }
+        }),
+      ),
+  };
+}
+
+function normalise(input: EnqueueInput) {
+  return { equipmentId: input.equipmentId.trim(), runPath: input.runPath.trim(), nasPath: input.nasPath ?? null };
+}
+
+/** Why the input cannot be queued, in words a technician can act on; null when it can. */
+export function validateEnqueue(input: EnqueueInput): string | null {
+  const equipmentId = typeof input?.equipmentId === 'string' ? input.equipmentId.trim() : '';
+  const runPath = typeof input?.runPath === 'string' ? input.runPath.trim() : '';
+  if (!equipmentId) return 'Enter the equipment id (for example "hplc-02").';
+  if (equipmentId.length > MAX_EQUIPMENT_ID_CHARS) {
+    return `The equipment id is ${equipmentId.length} characters long; use at most ${MAX_EQUIPMENT_ID_CHARS}.`;
+  }
+  if (UNSAFE_CHARS.test(equipmentId)) return 'The equipment id contains control characters; type it again.';
+  if (!runPath) return 'Enter the run path (the run\'s folder on this device).';
+  if (runPath.length > MAX_RUN_PATH_CHARS) {
+    return `The run path is ${runPath.length} characters long; use at most ${MAX_RUN_PATH_CHARS}.`;
+  }
+  if (UNSAFE_CHARS.test(runPath)) return 'The run path contains control characters; type it again.';
+  return null;
+}
+
+function refusal(err: unknown): Result<never> {
+  if (err instanceof UnknownJobError) return fail('unknown-job', `There is no job ${err.jobId}; it may have been deleted.`);
+  if (err instanceof IllegalMoveError) return fail('illegal-move', err.message);
+  if (err instanceof ConstraintError) {
+    if (err.column === 'run_path') return fail('duplicate-run-path', 'This run path is already in the queue.');
+    if (err.column === 'id') return fail('invalid-input', 'A job with this id already exists.');
+    return fail('invalid-input', err.message);
+  }
+  const code = (err as { resultCode?: number }).resultCode;
+  if (typeof code === 'number' && (code & 0xff) === 13 /* SQLITE_FULL */) {
+    return fail('storage', 'The device storage is full; free some space, then try again.');
+  }
+  throw err;
+}
