@@ -4,6 +4,7 @@ import { MAX_ATTEMPTS, computeNextAttemptAt } from '../queue/backoff';
 import { SyncJobState, isTerminal, planFailure } from '../queue/state';
 import { formatInstant, parseInstant } from '../queue/time';
 import { migrate } from './schema';
+import { all, one, run } from './statements';
 
 /** One row of `jobs`, column for column (the seed's SyncJobRow). */
 export interface SyncJobRow {
@@ -90,6 +91,8 @@ export class SyncQueue {
   private db: Database | null = null;
   private pending: PendingOp[] = [];
   private flushScheduled = false;
+  /** How many calls the previous commit served: above one means callers are concurrent. */
+  private lastBatchSize = 0;
   private readonly clock: () => number;
 
   constructor(
@@ -111,7 +114,7 @@ export class SyncQueue {
     this.db = db;
     // Replay (§7.1.2): only the state column changes; AWAITING_VERIFY is left for the verifier.
     await this.write([], (d) => {
-      d.exec({ sql: 'UPDATE jobs SET state = ? WHERE state = ?', bind: [SyncJobState.QUEUED, SyncJobState.RUNNING] });
+      run(d, 'UPDATE jobs SET state = ? WHERE state = ?', [SyncJobState.QUEUED, SyncJobState.RUNNING]);
     });
   }
 
@@ -168,7 +171,7 @@ export class SyncQueue {
       const sql = `SELECT rowid AS _rowid, ${COLUMNS} FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY enqueued_at, rowid LIMIT ?`;
       bind.push(opts.limit + 1);
-      const rows = db.selectObjects(sql, bind);
+      const rows = all(db, sql, bind);
       const more = rows.length > opts.limit;
       const pageRows = rows.slice(0, opts.limit);
       const last = pageRows[pageRows.length - 1];
@@ -184,7 +187,7 @@ export class SyncQueue {
   async countByState(): Promise<StateCounts> {
     return this.read((db) => {
       const counts = Object.fromEntries(Object.values(SyncJobState).map((s) => [s, 0])) as StateCounts;
-      for (const r of db.selectObjects('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state')) {
+      for (const r of all(db, 'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state')) {
         if (String(r.state) in counts) counts[r.state as SyncJobState] = Number(r.n);
       }
       return counts;
@@ -237,11 +240,12 @@ export class SyncQueue {
     return this.write([jobId], (db) => {
       const existing = requireJob(db, jobId);
       guard?.(existing);
-      db.exec({
-        sql: `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
-              last_error = NULL WHERE id = ?`,
-        bind: [SyncJobState.QUEUED, jobId],
-      });
+      run(
+        db,
+        `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
+         last_error = NULL WHERE id = ?`,
+        [SyncJobState.QUEUED, jobId],
+      );
       return requireJob(db, jobId);
     });
   }
@@ -250,7 +254,7 @@ export class SyncQueue {
   async delete(jobId: string, guard?: JobGuard): Promise<void> {
     return this.write([jobId], (db) => {
       if (guard) guard(requireJob(db, jobId));
-      db.exec({ sql: 'DELETE FROM jobs WHERE id = ?', bind: [jobId] });
+      run(db, 'DELETE FROM jobs WHERE id = ?', [jobId]);
     });
   }
 
@@ -277,9 +281,7 @@ export class SyncQueue {
       enqueued_at: formatInstant(this.clock()),
       nas_path: args.nasPath ?? null,
     };
-    db.exec({
-      sql: `INSERT INTO jobs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      bind: [
+    run(db, `INSERT INTO jobs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
         row.id,
         row.run_path,
         row.equipment_id,
@@ -291,9 +293,8 @@ export class SyncQueue {
         row.verify_passes,
         row.verified_at,
         row.enqueued_at,
-        row.nas_path,
-      ],
-    });
+      row.nas_path,
+    ]);
     return row;
   }
 
@@ -310,10 +311,11 @@ export class SyncQueue {
       verified_at: patch.verifiedAt ?? existing.verified_at,
       nas_path: patch.nasPath ?? existing.nas_path,
     };
-    db.exec({
-      sql: `UPDATE jobs SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?,
-            verify_passes = ?, verified_at = ?, nas_path = ? WHERE id = ?`,
-      bind: [
+    run(
+      db,
+      `UPDATE jobs SET state = ?, attempts = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = ?,
+       verify_passes = ?, verified_at = ?, nas_path = ? WHERE id = ?`,
+      [
         updated.state,
         updated.attempts,
         updated.last_attempt_at,
@@ -324,7 +326,7 @@ export class SyncQueue {
         updated.nas_path,
         updated.id,
       ],
-    });
+    );
     return updated;
   }
 
@@ -343,8 +345,11 @@ export class SyncQueue {
       this.pending.push({ run, resolve: resolve as (v: unknown) => void, reject, writes });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        // A macrotask, not a microtask: calls arriving as separate messages join the same batch.
-        setTimeout(() => this.flush(), 0);
+        // A macrotask, not a microtask, so calls arriving as separate messages can join the batch. When the
+        // last batch held several calls, callers are concurrent: wait a millisecond for the rest of them,
+        // so one sync serves many; a lone caller is not kept waiting.
+        if (this.lastBatchSize > 1) setTimeout(() => this.flush(), 1);
+        else nextMacrotask(() => this.flush());
       }
     });
   }
@@ -353,6 +358,7 @@ export class SyncQueue {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
+    this.lastBatchSize = batch.length;
     const db = this.db;
     if (!db) {
       for (const op of batch) op.reject(new Error('SyncQueue was closed'));
@@ -361,21 +367,21 @@ export class SyncQueue {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     const changed = new Set<string>();
     try {
-      db.exec('BEGIN IMMEDIATE');
+      run(db, 'BEGIN IMMEDIATE');
       for (const op of batch) {
-        db.exec('SAVEPOINT op');
+        run(db, 'SAVEPOINT op');
         try {
           const value = op.run(db);
-          db.exec('RELEASE op');
+          run(db, 'RELEASE op');
           outcomes.push({ ok: true, value });
           for (const id of changedIds(op.writes, value)) changed.add(id);
         } catch (err) {
-          db.exec('ROLLBACK TO op');
-          db.exec('RELEASE op');
+          run(db, 'ROLLBACK TO op');
+          run(db, 'RELEASE op');
           outcomes.push({ ok: false, value: translate(err) });
         }
       }
-      db.exec('COMMIT');
+      run(db, 'COMMIT');
     } catch (err) {
       try {
         db.exec('ROLLBACK');
@@ -388,6 +394,19 @@ export class SyncQueue {
     batch.forEach((op, i) => (outcomes[i].ok ? op.resolve(outcomes[i].value) : op.reject(outcomes[i].value)));
     if (changed.size) this.options.onCommit?.([...changed]);
   }
+}
+
+// setTimeout(0) costs about a millisecond in a worker; a MessageChannel hop costs microseconds.
+const channel = typeof setImmediate === 'undefined' ? new MessageChannel() : null;
+const macrotasks: (() => void)[] = [];
+if (channel) channel.port1.onmessage = () => macrotasks.shift()?.();
+function nextMacrotask(fn: () => void): void {
+  if (!channel) {
+    setImmediate(fn);
+    return;
+  }
+  macrotasks.push(fn);
+  channel.port2.postMessage(null);
 }
 
 function changedIds(writes: string[], value: unknown): string[] {
@@ -415,12 +434,12 @@ function requireJob(db: Database, jobId: string): SyncJobRow {
 }
 
 function selectJob(db: Database, clause: string, bind: SqlValue[]): SyncJobRow | null {
-  const row = db.selectObject(`SELECT ${COLUMNS} FROM jobs ${clause}`, bind);
+  const row = one(db, `SELECT ${COLUMNS} FROM jobs ${clause}`, bind);
   return row ? toJob(row) : null;
 }
 
 function selectJobs(db: Database, clause: string, bind: SqlValue[]): SyncJobRow[] {
-  return db.selectObjects(`SELECT ${COLUMNS} FROM jobs ${clause}`, bind).map(toJob);
+  return all(db, `SELECT ${COLUMNS} FROM jobs ${clause}`, bind).map(toJob);
 }
 
 function toJob(r: Record<string, SqlValue>): SyncJobRow {

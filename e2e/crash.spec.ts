@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { launchChromium } from './fixtures/launchChromium.ts';
+import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
+
+test('a run queued right before the browser is killed is there after a restart', async ({ baseURL }) => {
+  const profile = mkdtempSync(join(tmpdir(), 'exlab-profile-'));
+  try {
+    for (let round = 1; round <= 3; round++) {
+      const chromium = await launchChromium(profile);
+      const page = await chromium.context.newPage();
+      await openApp(page, baseURL);
+      await expect(page.getByTestId('job')).toHaveCount((round - 1) * 21);
+      await enqueueRun(page, 'hplc-01', `/runs/crash-${round}`);
+      // Twenty more through the worker API at once: they share commits; each resolved one must survive.
+      const resolved = await page.evaluate(async (r) => {
+        const api = (globalThis as any).exlabApi;
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => api.enqueue({ equipmentId: 'ms-07', runPath: `/runs/crash-${r}-${i}` })),
+        );
+        return results.filter((x: { ok: boolean }) => x.ok).length;
+      }, round);
+      expect(resolved).toBe(20);
+      await chromium.kill();
+    }
+    const chromium = await launchChromium(profile);
+    const page = await chromium.context.newPage();
+    await openApp(page, baseURL);
+    await expect(page.getByTestId('job')).toHaveCount(63);
+    for (const round of [1, 2, 3]) await expect(jobRow(page, `/runs/crash-${round}`)).toHaveAttribute('data-state', 'queued');
+    await chromium.close();
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
