@@ -417,12 +417,17 @@ function changedIds(writes: string[], value: unknown): string[] {
   return [...writes.filter((w) => w !== '*'), ...fromValue];
 }
 
+// Extended result codes say which constraint refused the write; the message text is for people only.
+const CONSTRAINT_COLUMNS: Record<number, string> = {
+  1555: 'id', // SQLITE_CONSTRAINT_PRIMARYKEY
+  2067: 'run_path', // SQLITE_CONSTRAINT_UNIQUE: run_path is the table's only UNIQUE column
+  1299: 'not-null', // SQLITE_CONSTRAINT_NOTNULL
+};
+
 function translate(err: unknown): unknown {
   const code = (err as { resultCode?: number }).resultCode;
   if (typeof code === 'number' && (code & 0xff) === SQLITE_CONSTRAINT) {
-    const message = String((err as Error).message).replace(/^SQLITE_CONSTRAINT[_A-Z]*: sqlite3 result code \d+: /, '');
-    const column = /: jobs\.(\w+)/.exec(message)?.[1] ?? null;
-    return new ConstraintError(message, column);
+    return new ConstraintError(String((err as Error).message), CONSTRAINT_COLUMNS[code] ?? null);
   }
   return err;
 }
