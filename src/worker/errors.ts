@@ -43,3 +43,85 @@ export class IllegalMoveError extends Error {
     super(message);
   }
 }
+
+/** The NAS answered with a status the operation does not accept. */
+export class DavHttpError extends Error {
+  override name = 'DavHttpError';
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    readonly url: string,
+  ) {
+    super(`${operation} ${url} answered ${status}`);
+  }
+}
+
+/** No answer at all: no network, DNS, refused connection, CORS refusal (the browser hides which). */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+  constructor(
+    readonly operation: string,
+    readonly url: string,
+  ) {
+    super(`${operation} ${url}: no answer from the NAS`);
+  }
+}
+
+/** The NAS stopped answering in the middle of an exchange. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+  constructor(
+    readonly operation: string,
+    readonly url: string,
+  ) {
+    super(`${operation} ${url} timed out`);
+  }
+}
+
+/** The NAS sent something that is not what WebDAV promises (bad XML, a missing file in a listing). */
+export class DavProtocolError extends Error {
+  override name = 'DavProtocolError';
+}
+
+/** A run file is no longer on the device. */
+export class LocalFileMissingError extends Error {
+  override name = 'LocalFileMissingError';
+  constructor(readonly relPath: string) {
+    super(`local_file_vanished: ${relPath}`);
+  }
+}
+
+/** The copy on the NAS differs from the device's. */
+export class VerifyMismatchError extends Error {
+  override name = 'VerifyMismatchError';
+  constructor(
+    message: string,
+    readonly relPaths: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The device has no room for a run. */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+  constructor(
+    readonly neededBytes: number,
+    readonly freeBytes: number | null,
+  ) {
+    super(
+      `The run needs ${formatBytes(neededBytes)}${freeBytes === null ? '' : ` but the device has ${formatBytes(freeBytes)} free`}; free some space (or let verified runs be cleaned up), then try again.`,
+    );
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}

@@ -58,6 +58,24 @@ export interface JobPage {
 
 export type StateCounts = Record<SyncJobState, number>;
 
+/** One file of a run, kept in OPFS as `f<seq>` in the job's folder. */
+export interface RunFile {
+  seq: number;
+  rel_path: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string | null;
+}
+
+/** One line of a job's history. */
+export interface JobEvent {
+  id: number;
+  job_id: string;
+  at: string;
+  kind: string;
+  detail: string | null;
+}
+
 /** Runs inside the call's transaction before it writes; throwing refuses the call and changes nothing. */
 export type JobGuard = (current: SyncJobRow) => void;
 
@@ -250,12 +268,141 @@ export class SyncQueue {
     });
   }
 
-  /** Remove a job row; a miss is not an error (as in the seed) unless a guard asks for the row. */
+  /** Remove a job row (and its file list and history); a miss is not an error unless a guard asks. */
   async delete(jobId: string, guard?: JobGuard): Promise<void> {
     return this.write([jobId], (db) => {
       if (guard) guard(requireJob(db, jobId));
       run(db, 'DELETE FROM jobs WHERE id = ?', [jobId]);
+      run(db, 'DELETE FROM job_files WHERE job_id = ?', [jobId]);
+      run(db, 'DELETE FROM job_events WHERE job_id = ?', [jobId]);
     });
+  }
+
+  /** A job and its files in one transaction: the whole run is queued or none of it. */
+  async insertRun(args: InsertArgs, files: readonly Omit<RunFile, 'uploaded_at'>[]): Promise<SyncJobRow> {
+    return this.write([], (db) => {
+      const job = this.insertRow(db, args);
+      for (const f of files) {
+        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256) VALUES (?, ?, ?, ?, ?)', [
+          job.id,
+          f.seq,
+          f.rel_path,
+          f.size,
+          f.sha256,
+        ]);
+      }
+      this.eventRow(db, job.id, 'enqueued', `${files.length} files`);
+      return job;
+    });
+  }
+
+  async listFiles(jobId: string): Promise<RunFile[]> {
+    return this.read((db) =>
+      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at FROM job_files WHERE job_id = ? ORDER BY seq', [jobId]).map(
+        (r) => ({
+          seq: Number(r.seq),
+          rel_path: String(r.rel_path),
+          size: Number(r.size),
+          sha256: String(r.sha256),
+          uploaded_at: r.uploaded_at === null ? null : String(r.uploaded_at),
+        }),
+      ),
+    );
+  }
+
+  /** Files and bytes per job, for the jobs named. */
+  async runSizes(jobIds: readonly string[]): Promise<Record<string, { files: number; bytes: number }>> {
+    return this.read((db) => {
+      const out: Record<string, { files: number; bytes: number }> = {};
+      for (const id of jobIds) {
+        const r = one(db, 'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM job_files WHERE job_id = ?', [id]);
+        out[id] = { files: Number(r?.n ?? 0), bytes: Number(r?.bytes ?? 0) };
+      }
+      return out;
+    });
+  }
+
+  /** Mark one file as whole on the NAS under its final name. */
+  async markFileUploaded(jobId: string, seq: number, at: string): Promise<void> {
+    return this.write([jobId], (db) => {
+      run(db, 'UPDATE job_files SET uploaded_at = ? WHERE job_id = ? AND seq = ?', [at, jobId, seq]);
+    });
+  }
+
+  /** Forget that these files (all when `seqs` is omitted) were uploaded, so they are sent again. */
+  async markFilesNotUploaded(jobId: string, seqs?: readonly number[]): Promise<void> {
+    return this.write([jobId], (db) => {
+      if (!seqs) run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ?', [jobId]);
+      else for (const seq of seqs) run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ? AND seq = ?', [jobId, seq]);
+    });
+  }
+
+  async addEvent(jobId: string, kind: string, detail: string | null = null): Promise<void> {
+    return this.write([jobId], (db) => this.eventRow(db, jobId, kind, detail));
+  }
+
+  async listEvents(jobId: string): Promise<JobEvent[]> {
+    return this.read((db) =>
+      all(db, 'SELECT id, job_id, at, kind, detail FROM job_events WHERE job_id = ? ORDER BY id', [jobId]).map((r) => ({
+        id: Number(r.id),
+        job_id: String(r.job_id),
+        at: String(r.at),
+        kind: String(r.kind),
+        detail: r.detail === null ? null : String(r.detail),
+      })),
+    );
+  }
+
+  /** QUEUED jobs whose next attempt is unset or not after `nowIso`, oldest first. */
+  async dueJobs(nowIso: string, limit: number): Promise<SyncJobRow[]> {
+    return this.read((db) =>
+      selectJobs(
+        db,
+        `WHERE state = ? AND (next_attempt_at IS NULL OR next_attempt_at = '' OR next_attempt_at <= ?)
+         ORDER BY enqueued_at, rowid LIMIT ?`,
+        [SyncJobState.QUEUED, nowIso, limit],
+      ),
+    );
+  }
+
+  /** The earliest planned retry of a QUEUED job, or null. */
+  async nextAttemptAt(): Promise<string | null> {
+    return this.read((db) => {
+      const r = one(db, "SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = ? AND next_attempt_at > ''", [
+        SyncJobState.QUEUED,
+      ]);
+      return r?.t === null || r?.t === undefined ? null : String(r.t);
+    });
+  }
+
+  /** Whether a job that is not yet deleted already uses this NAS folder. */
+  async nasPathTaken(nasPath: string): Promise<boolean> {
+    return this.read((db) => one(db, 'SELECT 1 AS x FROM jobs WHERE nas_path = ? LIMIT 1', [nasPath]) !== null);
+  }
+
+  async jobIds(): Promise<Set<string>> {
+    return this.read((db) => new Set(all(db, 'SELECT id FROM jobs').map((r) => String(r.id))));
+  }
+
+  async getSettings(): Promise<Record<string, string>> {
+    return this.read((db) => Object.fromEntries(all(db, 'SELECT key, value FROM settings').map((r) => [String(r.key), String(r.value)])));
+  }
+
+  async putSettings(entries: Record<string, string>): Promise<void> {
+    return this.write([], (db) => {
+      for (const [key, value] of Object.entries(entries)) {
+        run(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+      }
+    });
+  }
+
+  private eventRow(db: Database, jobId: string, kind: string, detail: string | null): void {
+    run(db, 'INSERT INTO job_events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)', [
+      jobId,
+      new Date(this.clock()).toISOString(),
+      kind,
+      detail,
+    ]);
   }
 
   static isTerminal(state: string): boolean {

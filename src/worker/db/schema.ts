@@ -23,6 +23,29 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // Keyset paging of the UI's list walks (enqueued_at, rowid); without this index every page sorts the table.
   ['CREATE INDEX IF NOT EXISTS idx_jobs_enqueued_at ON jobs(enqueued_at)'],
+  // Beside `jobs`, never in it: a run's files (so a run resumes file by file), the worker's settings,
+  // and each job's history.
+  [
+    `CREATE TABLE IF NOT EXISTS job_files (
+      job_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      rel_path TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      uploaded_at TEXT,
+      PRIMARY KEY (job_id, seq),
+      UNIQUE (job_id, rel_path)
+    )`,
+    'CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+    `CREATE TABLE IF NOT EXISTS job_events (
+      id INTEGER PRIMARY KEY,
+      job_id TEXT NOT NULL,
+      at TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      detail TEXT
+    )`,
+    'CREATE INDEX IF NOT EXISTS idx_job_events_job ON job_events(job_id, id)',
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

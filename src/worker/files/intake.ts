@@ -1,0 +1,85 @@
+import type { SyncJobRow, SyncQueue } from '../db/queue';
+import { StorageFullError } from '../errors';
+import { joinNasPath, nasPathFromTemplate, relPathSegments, safeSegment } from '../queue/nasPath';
+import type { Settings } from '../sync/settings';
+import type { FileStore, StoredFile } from './store';
+
+export interface IntakeFile {
+  /** The path inside the run, as the picker or the drop gave it ("plate-1/well A1.csv"). */
+  relPath: string;
+  body: Blob;
+}
+
+export interface IntakeRequest {
+  equipmentId: string;
+  runName: string;
+  files: IntakeFile[];
+}
+
+export interface IntakeDeps {
+  queue: SyncQueue;
+  files: FileStore;
+  settings: Settings;
+  now: number;
+  /** Free bytes on the device, when the browser tells. */
+  freeBytes: () => Promise<number | null>;
+  onProgress?: (bytesDone: number, bytesTotal: number) => void;
+}
+
+const RESERVED_NAMES = new Set(['manifest-sha256.txt']);
+
+/**
+ * Store a run on the device and queue it: every file is written and flushed to OPFS first, then the job
+ * and its file list are committed in one transaction. Any failure removes what was written, so a crash
+ * or a full disk leaves either the whole run or nothing (a crash's leftovers are swept at start-up).
+ */
+export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promise<SyncJobRow> {
+  const equipmentId = safeSegment(request.equipmentId.trim(), 'The equipment id');
+  const runName = safeSegment(request.runName.trim(), 'The run name');
+  if (!request.files.length) throw new RangeError('The run has no files; pick a folder or files first.');
+  const seen = new Set<string>();
+  const relPaths = request.files.map((f) => {
+    const rel = relPathSegments(f.relPath).join('/');
+    if (seen.has(rel)) throw new RangeError(`Two files would have the same name in the run: ${rel}`);
+    if (RESERVED_NAMES.has(rel)) throw new RangeError(`"${rel}" is the name of the run's checksum manifest; rename the file.`);
+    seen.add(rel);
+    return rel;
+  });
+  const bytesTotal = request.files.reduce((n, f) => n + f.body.size, 0);
+  const free = await deps.freeBytes();
+  if (free !== null && bytesTotal > free) throw new StorageFullError(bytesTotal, free);
+
+  const date = localDate(deps.now);
+  const nasPath = joinNasPath(nasPathFromTemplate(deps.settings.pathTemplate, { equipment_id: equipmentId, run_name: runName, date }));
+  const jobId = crypto.randomUUID();
+  const stored: StoredFile[] = [];
+  let bytesBefore = 0;
+  try {
+    for (const [seq, file] of request.files.entries()) {
+      stored.push(await deps.files.write(jobId, seq, file.body, (b) => deps.onProgress?.(bytesBefore + b, bytesTotal)));
+      bytesBefore += file.body.size;
+    }
+    return await deps.queue.insertRun(
+      { jobId, runPath: `/runs/${jobId}`, equipmentId, nasPath: await uniqueNasPath(deps.queue, nasPath) },
+      stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256 })),
+    );
+  } catch (err) {
+    await deps.files.deleteRun(jobId);
+    if (err instanceof StorageFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
+    throw err;
+  }
+}
+
+/** Two runs never share a NAS folder: a second run of the same name on the same day gets " (2)". */
+async function uniqueNasPath(queue: SyncQueue, nasPath: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? nasPath : `${nasPath} (${n})`;
+    if (!(await queue.nasPathTaken(candidate))) return candidate;
+  }
+}
+
+function localDate(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

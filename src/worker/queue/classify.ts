@@ -1,0 +1,57 @@
+import {
+  DavHttpError,
+  DavProtocolError,
+  LocalFileMissingError,
+  NetworkError,
+  TimeoutError,
+  VerifyMismatchError,
+} from '../errors';
+
+/**
+ * What a failure means for the job:
+ *   - auth (401/403), local-missing, fatal (the NAS refuses for good): FAILED at once, no backoff;
+ *   - transient (5xx, 507, 408, 423, 429, stalls, resets after an answer, mismatches): the seed's backoff;
+ *   - offline (no answer at all): back to QUEUED without spending an attempt; wait for the NAS.
+ */
+export type FailureKind = 'auth' | 'local-missing' | 'offline' | 'transient' | 'fatal';
+
+export interface Failure {
+  kind: FailureKind;
+  /** Stable code, the first word of the job's last_error. */
+  code: string;
+  message: string;
+}
+
+export function classify(err: unknown): Failure {
+  if (err instanceof DavHttpError) return classifyStatus(err);
+  if (err instanceof NetworkError) return { kind: 'offline', code: 'nas_unreachable', message: err.message };
+  if (err instanceof TimeoutError) return { kind: 'transient', code: 'nas_stalled', message: err.message };
+  if (err instanceof LocalFileMissingError) return { kind: 'local-missing', code: 'local_file_vanished', message: err.relPath };
+  if (err instanceof VerifyMismatchError) return { kind: 'transient', code: 'verify_mismatch', message: err.message };
+  if (err instanceof DavProtocolError) return { kind: 'transient', code: 'nas_protocol', message: err.message };
+  return { kind: 'transient', code: 'internal', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+}
+
+function classifyStatus(err: DavHttpError): Failure {
+  const s = err.status;
+  if (s === 401 || s === 403) return { kind: 'auth', code: 'auth', message: `${err.message} (check the NAS user and password)` };
+  if (s === 413) {
+    return {
+      kind: 'fatal',
+      code: 'too_large',
+      message: `${err.message}: the NAS refuses a file this large; raise its upload limit (nginx: client_max_body_size)`,
+    };
+  }
+  if (s === 507) return { kind: 'transient', code: 'nas_full', message: `${err.message}: the NAS is out of space` };
+  if (s === 423) return { kind: 'transient', code: 'nas_locked', message: `${err.message}: the file is locked on the NAS` };
+  if (s >= 500 || s === 408 || s === 429 || s === 404 || s === 409) return { kind: 'transient', code: 'nas_error', message: err.message };
+  if (s >= 300 && s < 400) {
+    return { kind: 'fatal', code: 'nas_redirect', message: `${err.message}: the NAS URL redirects; enter the final URL in Settings` };
+  }
+  return { kind: 'fatal', code: 'nas_refused', message: err.message };
+}
+
+/** Terminal kinds go to FAILED with no backoff. */
+export function isTerminalFailure(kind: FailureKind): boolean {
+  return kind === 'auth' || kind === 'local-missing' || kind === 'fatal';
+}

@@ -1,0 +1,64 @@
+// Turning user text (equipment id, run name, file paths) into NAS path segments that cannot leave the
+// run's folder: separators, dot segments, control and bidi characters never survive.
+
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+const MAX_SEGMENT_BYTES = 255;
+
+export class NasPathError extends Error {
+  override name = 'NasPathError';
+}
+
+/** One safe segment from a name, or a NasPathError saying why the name cannot be used. */
+export function safeSegment(name: string, what: string): string {
+  let s = name.normalize('NFC').replace(CONTROL_OR_BIDI, '').replace(/[/\\]/g, '_');
+  s = s.replace(/[. ]+$/, '').replace(/^ +/, '');
+  if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(name)} has no usable characters; rename it.`);
+  if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
+  return truncateUtf8(s, MAX_SEGMENT_BYTES);
+}
+
+/**
+ * The segments of a file's path inside the run, from the relative path the browser gave (picked folder
+ * or dropped files). Empty and `.` segments are dropped; `..` is refused, never resolved.
+ */
+export function relPathSegments(relPath: string): string[] {
+  const parts = relPath.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) throw new NasPathError(`The file path ${JSON.stringify(relPath)} points outside its run ("..").`);
+  if (!parts.length) throw new NasPathError(`The file path ${JSON.stringify(relPath)} is empty.`);
+  return parts.map((p) => safeSegment(p, 'The file name'));
+}
+
+export const DEFAULT_PATH_TEMPLATE = '{equipment_id}/{date}/{run_name}';
+
+/**
+ * The run's folder below the NAS base, from the template. Only whole `{field}` segments are filled in;
+ * each value becomes exactly one segment, whatever it contains.
+ */
+export function nasPathFromTemplate(template: string, fields: { equipment_id: string; run_name: string; date: string }): string[] {
+  const segments = template.split('/').filter(Boolean);
+  if (!segments.length) throw new NasPathError('The NAS path template is empty; use for example {equipment_id}/{date}/{run_name}.');
+  return segments.map((seg) => {
+    const filled = seg.replace(/\{(equipment_id|run_name|date)\}/g, (_, key: keyof typeof fields) => fields[key]);
+    if (/[{}]/.test(filled)) throw new NasPathError(`The NAS path template has an unknown field in "${seg}"; use {equipment_id}, {date} or {run_name}.`);
+    return safeSegment(filled, 'The NAS folder name');
+  });
+}
+
+/** Stored form of a NAS path: segments joined by "/" (segments never contain "/"). */
+export const joinNasPath = (segments: readonly string[]) => segments.join('/');
+export const splitNasPath = (nasPath: string) => nasPath.split('/').filter(Boolean);
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(s).length <= maxBytes) return s;
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const n = encoder.encode(ch).length;
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}

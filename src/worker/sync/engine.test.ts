@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createRig, type Rig } from '../../../test/support/engineRig';
+
+// The engine in Node against a real WebDAV server (webdav-server, on disk) behind a real HTTP proxy on
+// 127.0.0.1 that injects the faults; SQLite is the real WASM build; the clock is the test's.
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function sampleRun(): { relPath: string; bytes: Uint8Array }[] {
+  const names = [
+    'plain.csv', 'with space.txt', 'hash#1.dat', 'percent%20.bin', 'plus+sign.txt', 'ünïcødé-α.txt', 'empty.bin',
+    'a/b/deep.txt', 'a/b/c/deeper #2.csv', 'a/sibling.txt', 'raw/plate 1/well A1.csv', 'raw/plate 1/well A2.csv',
+    'raw/plate 2/well B1.csv', 'raw/日本語/データ.txt', 'meta/info.json', 'meta/notes.md', 'x/y/z/w/v.txt',
+    'quote\'s.txt', 'semi;colon.txt', 'brackets[1].txt',
+  ];
+  return names.map((relPath, i) => ({ relPath, bytes: relPath === 'empty.bin' ? new Uint8Array(0) : randomBytes(1000 + i * 997) }));
+}
+
+function filesOnNas(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(root, p).split('\\').join('/'), sha(readFileSync(p)));
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return out;
+}
+
+async function intakeSample(r: Rig, name = 'run-1') {
+  const run = sampleRun();
+  const job = await r.intake(name, run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes]) })));
+  return { run, job };
+}
+
+describe('a run goes to the NAS, is verified, then freed on the device', () => {
+  test('20 files in nested folders with awkward names land byte-identical, with a manifest and no temporaries', async () => {
+    rig = await createRig();
+    const { run, job } = await intakeSample(rig);
+    expect(job.nas_path).toBe('hplc-01/2025-06-01/run-1');
+    rig.engine.start();
+    const done = await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    expect(done.verify_passes).toBe(1);
+    expect(done.verified_at).toBe('2025-06-01T10:00:00Z');
+
+    const nas = filesOnNas(join(rig.davRoot, 'hplc-01/2025-06-01/run-1'));
+    const expected = new Map(run.map((f) => [f.relPath, sha(f.bytes)]));
+    const manifest = readFileSync(join(rig.davRoot, 'hplc-01/2025-06-01/run-1/manifest-sha256.txt'), 'utf8');
+    nas.delete('manifest-sha256.txt');
+    expect(nas).toEqual(expected);
+    expect(manifest.trim().split('\n').sort()).toEqual(run.map((f) => `${sha(f.bytes)}  ${f.relPath}`).sort());
+    // The device's copy was deleted only after VERIFIED, by the reaper.
+    expect(existsSync(join(rig.localRoot, job.id))).toBe(false);
+    const events = (await rig.queue.listEvents(job.id)).map((e) => e.kind);
+    expect(events.indexOf('verified')).toBeLessThan(events.indexOf('local-delete'));
+    expect(rig.proxy.log.filter((l) => l.startsWith('PUT')).length).toBe(21);
+  });
+
+  test('with a retention the device keeps the run, VERIFIED, until it has passed', async () => {
+    rig = await createRig({ retentionHours: 24 });
+    const { job } = await intakeSample(rig);
+    rig.engine.start();
+    await rig.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await rig.queue.getById(job.id))?.state).toBe('verified');
+    expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+    rig.clock.advance(24 * 3_600_000);
+    await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED after retention');
+    expect(existsSync(join(rig.localRoot, job.id))).toBe(false);
+  });
+});
+
+describe('faults', () => {
+  test('500 then success: one attempt, next attempt 30 s later, then VERIFIED', async () => {
+    rig = await createRig({ retentionHours: 1 });
+    let failed = false;
+    rig.proxy.fault = (method) => {
+      if (method === 'PUT' && !failed) {
+        failed = true;
+        return { type: 'status', status: 500 };
+      }
+      return null;
+    };
+    const { job } = await intakeSample(rig);
+    rig.engine.start();
+    const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'one failed attempt');
+    expect(waiting).toMatchObject({ state: 'queued', last_attempt_at: '2025-06-01T10:00:00Z', next_attempt_at: '2025-06-01T10:00:30Z' });
+    expect(waiting.last_error).toMatch(/^nas_error: PUT .* answered 500$/);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await rig.queue.getById(job.id))?.state).toBe('queued');
+    rig.clock.advance(30_000);
+    const done = await rig.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
+    expect(done.attempts).toBe(1);
+  });
+
+  test('401 fails the job at once, with no retry', async () => {
+    rig = await createRig({ username: 'tech', password: 'wrong' }, { username: 'tech', password: 'right' });
+    const { job } = await intakeSample(rig);
+    rig.engine.start();
+    const failed = await rig.waitFor(job.id, (j) => j.state === 'failed', 'FAILED');
+    expect(failed.attempts).toBe(0);
+    expect(failed.next_attempt_at).toBe('');
+    expect(failed.last_error).toMatch(/^auth: /);
+    const puts = rig.proxy.log.length;
+    rig.clock.advance(3_600_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rig.proxy.log.length).toBe(puts);
+    expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+  });
+
+  test('NAS down for a while: no attempt is spent, the run uploads when it is back', async () => {
+    rig = await createRig();
+    await rig.proxy.setDown(true);
+    const { run, job } = await intakeSample(rig);
+    rig.engine.start();
+    await rig.waitFor(job.id, (j) => j.last_error?.startsWith('nas_unreachable') ?? false, 'offline noticed');
+    await new Promise((r) => setTimeout(r, 300));
+    const waiting = await rig.queue.getById(job.id);
+    expect(waiting).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(rig.engine.status().nasReachable).toBe(false);
+    await rig.proxy.setDown(false);
+    rig.clock.advance(60_000);
+    const done = await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    expect(done.attempts).toBe(0);
+    expect(filesOnNas(join(rig.davRoot, done.nas_path!)).size).toBe(run.length + 1);
+  });
+
+  test('a connection cut mid-PUT never leaves a partial file under the final name; the retry completes it', async () => {
+    rig = await createRig();
+    const big = randomBytes(3_000_000);
+    let cut = false;
+    rig.proxy.fault = (method, path) => {
+      if (method === 'PUT' && path.includes('.exlab-part-') && !cut) {
+        cut = true;
+        return { type: 'cut', afterBytes: 1_000_000 };
+      }
+      return null;
+    };
+    const job = await rig.intake('big-run', [{ relPath: 'data/big.bin', body: new Blob([big]) }]);
+    rig.engine.start();
+    const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'the cut counted as one attempt');
+    expect(waiting.state).toBe('queued');
+    expect(existsSync(join(rig.davRoot, job.nas_path!, 'data/big.bin'))).toBe(false);
+    rig.clock.advance(30_000);
+    await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    const nas = filesOnNas(join(rig.davRoot, job.nas_path!));
+    expect(nas.get('data/big.bin')).toBe(sha(big));
+    expect([...nas.keys()].sort()).toEqual(['data/big.bin', 'manifest-sha256.txt']);
+  });
+
+  test('a size that differs at verify sends the file again', async () => {
+    rig = await createRig();
+    let truncated = false;
+    rig.proxy.fault = (method, path) => {
+      if (method === 'PUT' && path.includes('.exlab-part-') && !truncated) {
+        truncated = true;
+        return { type: 'truncate' };
+      }
+      return null;
+    };
+    const { run, job } = await intakeSample(rig);
+    rig.engine.start();
+    const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'mismatch counted');
+    expect(waiting.last_error).toMatch(/^verify_mismatch: size differs/);
+    rig.clock.advance(30_000);
+    const done = await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    const nas = filesOnNas(join(rig.davRoot, done.nas_path!));
+    for (const f of run) expect(nas.get(f.relPath)).toBe(sha(f.bytes));
+    // The short file went twice, the others once (manifest PUTs not counted).
+    expect(rig.proxy.log.filter((l) => l.startsWith('PUT') && !l.includes('manifest')).length).toBe(run.length + 1);
+  });
+
+  test('a local file deleted before upload fails the job at once: local_file_vanished', async () => {
+    rig = await createRig();
+    const { job } = await intakeSample(rig);
+    unlinkSync(join(rig.localRoot, job.id, 'f3'));
+    rig.engine.start();
+    const failed = await rig.waitFor(job.id, (j) => j.state === 'failed', 'FAILED');
+    expect(failed.last_error).toBe('local_file_vanished: percent%20.bin');
+    expect(failed.attempts).toBe(0);
+  });
+
+  test('one failing job does not hold the others back', async () => {
+    rig = await createRig({ concurrency: 2 });
+    rig.proxy.fault = (method, path) => (method === 'PUT' && path.includes('/bad-run/') ? { type: 'status', status: 500 } : null);
+    const bad = await rig.intake('bad-run', [{ relPath: 'x.txt', body: new Blob(['x']) }]);
+    const good = await rig.intake('good-run', [{ relPath: 'y.txt', body: new Blob(['y']) }]);
+    rig.engine.start();
+    await rig.waitFor(good.id, (j) => j.state === 'cleaned', 'good run CLEANED');
+    expect((await rig.queue.getById(bad.id))?.attempts).toBeGreaterThanOrEqual(1);
+  });
+});
+
+test('intake refuses a path that leaves the run, and keeps nothing of it', async () => {
+  rig = await createRig();
+  await expect(rig.intake('r', [{ relPath: 'ok.txt', body: new Blob(['a']) }, { relPath: '../escape.txt', body: new Blob(['b']) }])).rejects.toThrow(
+    /outside its run/,
+  );
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(readdirSync(rig.localRoot)).toEqual([]);
+});

@@ -1,0 +1,90 @@
+import { DEFAULT_PATH_TEMPLATE, nasPathFromTemplate } from '../queue/nasPath';
+
+/** Everything the worker can be told; kept in the `settings` table as JSON, one row per key. */
+export interface Settings {
+  /** The WebDAV collection runs go below; same origin (`/dav/`) by default. */
+  nasUrl: string;
+  username: string;
+  password: string;
+  pathTemplate: string;
+  verifyMode: 'checksum' | 'size';
+  verifyPasses: number;
+  /** Hours a VERIFIED run stays on the device before its space is freed (0: at once). */
+  retentionHours: number;
+  /** Days a CLEANED job stays in the history. */
+  historyDays: number;
+  concurrency: number;
+  /** Sync only from startHour to endHour (local time, end excluded); null: any time. */
+  syncWindow: { startHour: number; endHour: number } | null;
+  pauseOnMetered: boolean;
+  paused: boolean;
+}
+
+export function defaultSettings(origin: string): Settings {
+  return {
+    nasUrl: `${origin}/dav/`,
+    username: '',
+    password: '',
+    pathTemplate: DEFAULT_PATH_TEMPLATE,
+    verifyMode: 'checksum',
+    verifyPasses: 1,
+    retentionHours: 24,
+    historyDays: 30,
+    concurrency: 2,
+    syncWindow: null,
+    pauseOnMetered: false,
+    paused: false,
+  };
+}
+
+export function settingsFromRows(rows: Record<string, string>, defaults: Settings): Settings {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const key of Object.keys(defaults)) {
+    if (key in rows) {
+      try {
+        out[key] = JSON.parse(rows[key]);
+      } catch {
+        // A row this version cannot read keeps the default rather than breaking the engine.
+      }
+    }
+  }
+  return out as unknown as Settings;
+}
+
+/** Why a settings change cannot be taken, in words to act on; null when it can. */
+export function validateSettings(s: Settings): string | null {
+  let url: URL;
+  try {
+    url = new URL(s.nasUrl);
+  } catch {
+    return 'The NAS URL is not a URL; enter it as https://nas.example.org/dav/runs/';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The NAS URL must start with https:// (not ${url.protocol}).`;
+  if (url.username || url.password) return 'Put the NAS user and password in their own fields, not in the URL.';
+  if (url.search || url.hash) return 'The NAS URL must not have a ? query or # fragment.';
+  if (/(^|\/)\.\.?(\/|$)/.test(decodeURIComponent(url.pathname)) || /%2e%2e/i.test(s.nasUrl)) {
+    return 'The NAS URL must not contain "." or ".." folders.';
+  }
+  try {
+    nasPathFromTemplate(s.pathTemplate, { equipment_id: 'eq', run_name: 'run', date: '2025-01-01' });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size') return 'Verify mode is "checksum" or "size".';
+  if (!Number.isInteger(s.verifyPasses) || s.verifyPasses < 1 || s.verifyPasses > 10) return 'Verify passes: a whole number from 1 to 10.';
+  if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365)) return 'Retention: from 0 to 8760 hours.';
+  if (!(s.historyDays >= 0 && s.historyDays <= 3650)) return 'History: from 0 to 3650 days.';
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 8) return 'Concurrent uploads: 1 to 8.';
+  if (s.syncWindow) {
+    const { startHour, endHour } = s.syncWindow;
+    if (![startHour, endHour].every((h) => Number.isInteger(h) && h >= 0 && h <= 24)) return 'Sync window hours: 0 to 24.';
+  }
+  return null;
+}
+
+/** Whether the clock is inside the sync window (a window may wrap past midnight). */
+export function inSyncWindow(s: Settings, localHour: number): boolean {
+  if (!s.syncWindow || s.syncWindow.startHour === s.syncWindow.endHour) return true;
+  const { startHour, endHour } = s.syncWindow;
+  return startHour < endHour ? localHour >= startHour && localHour < endHour : localHour >= startHour || localHour < endHour;
+}

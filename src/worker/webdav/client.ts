@@ -1,0 +1,40 @@
+import { type DavContext, type UploadFn, basicAuth } from './context';
+import type { DavPath } from './davPath';
+import { deleteResource } from './delete';
+import { getFile } from './get';
+import { createCollections } from './mkcol';
+import { moveFile } from './move';
+import { listFilesDeep, propfind } from './propfind';
+import { putFile } from './put';
+
+export interface DavOptions {
+  baseUrl: string;
+  username?: string;
+  password?: string;
+  upload: UploadFn;
+  fetch?: typeof fetch;
+  idleTimeoutMs?: number;
+}
+
+export type DavClient = ReturnType<typeof createDavClient>;
+
+/** The NAS as the engine sees it: each operation closed over one context. */
+export function createDavClient(options: DavOptions) {
+  const ctx: DavContext = {
+    baseUrl: options.baseUrl,
+    headers: basicAuth(options.username ?? '', options.password ?? ''),
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    upload: options.upload,
+    idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+  };
+  return {
+    baseUrl: ctx.baseUrl,
+    createCollections: (path: DavPath) => createCollections(ctx, path),
+    putFile: (path: DavPath, body: Blob, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
+    moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
+    propfind: (path: DavPath, depth: 0 | 1, collection = true) => propfind(ctx, path, depth, collection),
+    listFilesDeep: (path: DavPath) => listFilesDeep(ctx, path),
+    getFile: (path: DavPath) => getFile(ctx, path),
+    deleteResource: (path: DavPath, collection = false) => deleteResource(ctx, path, collection),
+  };
+}

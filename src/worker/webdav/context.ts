@@ -1,0 +1,107 @@
+import { DavHttpError, NetworkError, TimeoutError } from '../errors';
+
+/** Sends one PUT body and resolves with the status; reports bytes sent as it goes. */
+export type UploadFn = (
+  url: string,
+  body: Blob,
+  headers: Record<string, string>,
+  onProgress: (bytesSent: number) => void,
+  idleTimeoutMs: number,
+) => Promise<number>;
+
+/** What every operation needs: where the NAS is, who we are, and how to talk HTTP. */
+export interface DavContext {
+  baseUrl: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  upload: UploadFn;
+  /** A request that sends or receives nothing for this long has stalled. */
+  idleTimeoutMs: number;
+}
+
+export interface SendOptions {
+  headers?: Record<string, string>;
+  body?: string;
+  /** The statuses that mean success for this operation; any other becomes a DavHttpError. */
+  ok: readonly number[];
+}
+
+/**
+ * One request, with every failure translated here and only here: no answer -> NetworkError, a stall ->
+ * TimeoutError, an unexpected status -> DavHttpError (the response body is drained and dropped).
+ */
+export async function send(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ctx.idleTimeoutMs);
+  let res: Response;
+  try {
+    res = await ctx.fetch(url, {
+      method,
+      headers: { ...ctx.headers, ...options.headers },
+      body: options.body,
+      signal: abort.signal,
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'manual',
+    });
+  } catch {
+    throw abort.signal.aborted ? new TimeoutError(method, url) : new NetworkError(method, url);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!options.ok.includes(res.status)) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DavHttpError(method, res.status, url);
+  }
+  return res;
+}
+
+/** The whole body as text, with the idle timeout still applying while it streams in. */
+export async function readText(res: Response, method: string, url: string, idleTimeoutMs: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of readChunks(res, method, url, idleTimeoutMs)) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+/** The body chunk by chunk; a chunk that does not come within the idle timeout is a TimeoutError. */
+export async function* readChunks(
+  res: Response,
+  method: string,
+  url: string,
+  idleTimeoutMs: number,
+): AsyncGenerator<Uint8Array> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TimeoutError(method, url)), idleTimeoutMs);
+      });
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await Promise.race([reader.read(), stalled]);
+      } catch (err) {
+        if (err instanceof TimeoutError) throw err;
+        // The connection broke after the server had answered: not "offline", a transient fault.
+        throw new TimeoutError(method, url);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Basic auth header for the NAS account; UTF-8 user names and passwords encoded as RFC 7617 says. */
+export function basicAuth(username: string, password: string): Record<string, string> {
+  if (!username) return {};
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return { Authorization: `Basic ${btoa(binary)}` };
+}

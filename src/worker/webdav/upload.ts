@@ -1,0 +1,56 @@
+import { NetworkError, TimeoutError } from '../errors';
+import type { UploadFn } from './context';
+
+/**
+ * PUT through XMLHttpRequest: it streams a Blob from OPFS without reading it into memory and reports
+ * upload progress (fetch has no upload progress; a streamed fetch body fails on HTTP/1.1).
+ */
+export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutMs) =>
+  new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => xhr.abort(), idleTimeoutMs);
+    };
+    let stalled = false;
+    xhr.open('PUT', url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => {
+      arm();
+      onProgress(e.loaded);
+    };
+    xhr.onprogress = arm;
+    xhr.onload = () => {
+      clearTimeout(timer);
+      resolve(xhr.status);
+    };
+    xhr.onabort = () => {
+      stalled = true;
+      clearTimeout(timer);
+      reject(new TimeoutError('PUT', url));
+    };
+    xhr.onerror = () => {
+      clearTimeout(timer);
+      // Headers already in: the server answered, then the connection broke (transient). Else no answer.
+      reject(stalled || xhr.readyState >= XMLHttpRequest.HEADERS_RECEIVED ? new TimeoutError('PUT', url) : new NetworkError('PUT', url));
+    };
+    arm();
+    xhr.send(body);
+  });
+
+/** PUT through fetch, where XHR does not exist (Node); no progress until the end. */
+export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idleTimeoutMs) => {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, body.size / 1000));
+  try {
+    const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal });
+    await res.body?.cancel().catch(() => undefined);
+    onProgress(body.size);
+    return res.status;
+  } catch {
+    throw abort.signal.aborted ? new TimeoutError('PUT', url) : new NetworkError('PUT', url);
+  } finally {
+    clearTimeout(timer);
+  }
+};

@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createSHA256 } from 'hash-wasm';
+import { LocalFileMissingError } from '../../src/worker/errors';
+import type { FileStore } from '../../src/worker/files/store';
+
+// The engine's FileStore over a folder on disk, for running the engine in Node: the same contract as
+// the OPFS store (runs/<job id>/f<seq>, streamed, hashed while written).
+export function createNodeFileStore(root: string): FileStore {
+  mkdirSync(root, { recursive: true });
+  return {
+    async write(jobId, seq, body, onProgress) {
+      mkdirSync(join(root, jobId), { recursive: true });
+      const handle = await open(join(root, jobId, `f${seq}`), 'w');
+      const hasher = await createSHA256();
+      let size = 0;
+      try {
+        for await (const chunk of body.stream() as unknown as AsyncIterable<Uint8Array>) {
+          hasher.update(chunk);
+          await handle.write(chunk);
+          size += chunk.length;
+          onProgress?.(size);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return { seq, size, sha256: hasher.digest('hex') };
+    },
+    async open(jobId, seq, relPath) {
+      const path = join(root, jobId, `f${seq}`);
+      if (!existsSync(path)) throw new LocalFileMissingError(relPath);
+      return openAsBlob(path);
+    },
+    async deleteRun(jobId) {
+      rmSync(join(root, jobId), { recursive: true, force: true });
+    },
+    async runIds() {
+      return existsSync(root) ? readdirSync(root) : [];
+    },
+  };
+}
+
