@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_NAS_LOG, E2E_NAS_ROOT } from './e2e/fixtures/paths.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromiumFlags.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
@@ -15,9 +16,10 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: 'off',
   },
-  // The built app, as it is deployed: static files served on loopback.
+  // The built app served on loopback as `npm start` serves it, with the embedded WebDAV NAS at /dav/.
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `rm -rf ${E2E_NAS_ROOT} ${E2E_NAS_LOG} && npx tsx scripts/start.ts`,
+    env: { PORT: String(PORT), EXLAB_DAV_ROOT: E2E_NAS_ROOT, EXLAB_DAV_LOG: E2E_NAS_LOG },
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { launchChromium } from './fixtures/launchChromium.ts';
 import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
 
@@ -11,7 +11,7 @@ test('a run queued right before the browser is killed is there after a restart',
     for (let round = 1; round <= 3; round++) {
       const chromium = await launchChromium(profile);
       const page = await chromium.context.newPage();
-      await openApp(page, baseURL);
+      await openApp(page, baseURL, { paused: round === 1 });
       await expect(page.getByTestId('job')).toHaveCount((round - 1) * 21);
       await enqueueRun(page, 'hplc-01', `/runs/crash-${round}`);
       // Twenty more through the worker API at once: they share commits; each resolved one must survive.

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { enqueueRun, jobRow, openApp, shownJobs } from './fixtures/queuePage.ts';
 
 test('three runs queued in the page are all there after a reload, with their fields', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/2025-06-01/a');
   await enqueueRun(page, 'hplc-01', '/runs/2025-06-01/b');
   await enqueueRun(page, 'ms-07', '/runs/2025-06-01/c');
@@ -13,7 +13,7 @@ test('three runs queued in the page are all there after a reload, with their fie
   await expect(row.getByTestId('job-attempts')).toHaveText('1');
 
   await page.reload();
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   await expect(page.getByTestId('job')).toHaveCount(3);
   expect(await shownJobs(page)).toEqual([
     { runPath: '/runs/2025-06-01/a', equipment: 'hplc-01', state: 'queued', attempts: '0', lastError: null },
@@ -24,7 +24,7 @@ test('three runs queued in the page are all there after a reload, with their fie
 });
 
 test('a failure fails the job at once when it is terminal, and Retry queues it again', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/retry-me');
   const row = jobRow(page, '/runs/retry-me');
   await row.getByRole('button', { name: 'Record failure' }).click();
@@ -43,19 +43,20 @@ test('a failure fails the job at once when it is terminal, and Retry queues it a
 });
 
 test('bad input is refused with a message and nothing is queued', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/once');
-  await page.getByLabel('Run path').fill('/runs/once');
-  await page.getByRole('button', { name: 'Queue run' }).click();
-  await expect(page.getByRole('alert')).toHaveText('This run path is already in the queue.');
-  await page.getByLabel('Run path').fill('/runs/\u202Egnp.exe');
-  await page.getByRole('button', { name: 'Queue run' }).click();
-  await expect(page.getByRole('alert')).toContainText('control characters');
+  const form = page.getByRole('form', { name: 'Queue a run by path' });
+  await form.getByLabel('Run path').fill('/runs/once');
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('alert')).toHaveText('This run path is already in the queue.');
+  await form.getByLabel('Run path').fill('/runs/\u202Egnp.exe');
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('alert')).toContainText('control characters');
   await expect(page.getByTestId('job')).toHaveCount(1);
 });
 
 test('a run name that looks like markup is shown as text', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   const hostile = '<img src=x onerror="document.title=\'pwned\'">';
   await enqueueRun(page, 'hplc-01', hostile);
   await expect(jobRow(page, hostile)).toBeVisible();
@@ -64,7 +65,7 @@ test('a run name that looks like markup is shown as text', async ({ page }) => {
 });
 
 test('the worker refuses an illegal move and changes nothing', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/illegal');
   const result = await page.evaluate(async () => {
     const api = (globalThis as any).exlabApi;

@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
 
 test('a job left RUNNING when the page was closed comes back QUEUED', async ({ context }) => {
   const first = await context.newPage();
-  await openApp(first);
+  await openApp(first, '/', { paused: true });
   await enqueueRun(first, 'hplc-01', '/runs/interrupted');
   await enqueueRun(first, 'hplc-01', '/runs/verifying');
   await first.evaluate(async () => {

@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test.ts';
 import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
 
 test('two tabs: one owns the queue, the other says so and takes over when the first closes', async ({ context }) => {
   const a = await context.newPage();
-  await openApp(a);
+  await openApp(a, '/', { paused: true });
   await enqueueRun(a, 'hplc-01', '/runs/from-tab-a');
 
   const b = await context.newPage();

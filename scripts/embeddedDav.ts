@@ -15,7 +15,16 @@ export interface EmbeddedDav {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedDav(options: { root: string; port?: number; username?: string; password?: string }): Promise<EmbeddedDav> {
+export interface EmbeddedDavOptions {
+  root: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  /** Called with "METHOD /path" for every request, before it is handled. */
+  log?: (line: string) => void;
+}
+
+export async function startEmbeddedDav(options: EmbeddedDavOptions): Promise<EmbeddedDav> {
   mkdirSync(options.root, { recursive: true });
   const auth = options.username
     ? (() => {
@@ -25,6 +34,13 @@ export async function startEmbeddedDav(options: { root: string; port?: number; u
       })()
     : {};
   const server = new webdav.WebDAVServer({ hostname: '127.0.0.1', port: options.port ?? 0, ...auth });
+  if (options.log) {
+    const log = options.log;
+    server.beforeRequest((ctx, next) => {
+      log(`${ctx.request.method} ${ctx.request.url}`);
+      next();
+    });
+  }
   await new Promise<void>((resolve, reject) =>
     server.setFileSystem('/dav', new webdav.PhysicalFileSystem(options.root), (ok) =>
       ok ? resolve() : reject(new Error('could not mount the WebDAV folder')),

@@ -1,10 +1,20 @@
-import { ConstraintError, IllegalMoveError, UnknownJobError, fail, ok, type Result } from './errors';
-import type { JobPage, PageCursor, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
+import { ConstraintError, IllegalMoveError, StorageFullError, UnknownJobError, fail, ok, type Result } from './errors';
+import type { JobEvent, JobPage, PageCursor, RunFile, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
+import { intakeRun } from './files/intake';
+import type { FileStore } from './files/store';
 import { MAX_ATTEMPTS } from './queue/backoff';
+import { NasPathError, joinNasPath, nasPathFromTemplate, safeSegment } from './queue/nasPath';
 import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from './queue/state';
+import type { EngineStatus, Progress, SyncEngine } from './sync/engine';
+import { type Settings, validateSettings } from './sync/settings';
+import { type Diagnosis, testConnection } from './sync/testConnection';
+import type { DavClient } from './webdav/client';
 
-export type { JobPage, PageCursor, StateCounts, SyncJobRow } from './db/queue';
+export type { JobEvent, JobPage, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
 export type { ApiError, Result } from './errors';
+export type { EngineStatus, Progress } from './sync/engine';
+export type { Settings } from './sync/settings';
+export type { Diagnosis } from './sync/testConnection';
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
 export type Ownership =
@@ -14,7 +24,18 @@ export type Ownership =
   | { status: 'error'; message: string };
 
 /** What the worker pushes to the page: no polling anywhere. */
-export type WorkerEvent = { type: 'ownership'; ownership: Ownership } | { type: 'jobs-changed'; ids: string[] };
+export type WorkerEvent =
+  | { type: 'ownership'; ownership: Ownership }
+  | { type: 'jobs-changed'; ids: string[] }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'engine'; status: EngineStatus };
+
+export interface NewRun {
+  equipmentId: string;
+  runName: string;
+  /** Each file with its path inside the run; File objects cross to the worker without being copied. */
+  files: { relPath: string; file: Blob }[];
+}
 
 export interface EnqueueInput {
   equipmentId: string;
@@ -52,11 +73,34 @@ export interface WorkerApi {
   retry(jobId: string): Promise<Result<SyncJobRow>>;
   /** Delete a finished (FAILED or CLEANED) job's row. */
   delete(jobId: string): Promise<Result<void>>;
+  /** Store a run's files on the device and queue it; refused (nothing kept) on bad names or a full device. */
+  addRun(run: NewRun, onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Result<SyncJobRow>>;
+  /** The files of a job, with what has been uploaded. */
+  files(jobId: string): Promise<Result<RunFile[]>>;
+  /** A job's history, oldest first. */
+  history(jobId: string): Promise<Result<JobEvent[]>>;
+  /** Bytes and file counts of the jobs named. */
+  runSizes(jobIds: string[]): Promise<Result<Record<string, { files: number; bytes: number }>>>;
+  /** The current settings. */
+  getSettings(): Promise<Result<Settings>>;
+  /** Change settings; refused with the reason when a value cannot be used. */
+  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  /** Try the NAS with the current settings and say precisely what is wrong. */
+  testConnection(): Promise<Result<Diagnosis>>;
+  /** What the engine is doing or waiting for. */
+  engineStatus(): Promise<Result<EngineStatus>>;
 }
 
 export interface ApiDeps {
   /** The queue while this tab owns the database, else null. */
   queue: () => SyncQueue | null;
+  engine: () => SyncEngine | null;
+  files: FileStore;
+  settings: () => Settings;
+  saveSettings: (next: Settings) => Promise<void>;
+  dav: (settings: Settings) => DavClient;
+  now: () => number;
+  freeBytes: () => Promise<number | null>;
   ownership: () => Ownership;
   subscribe: (listener: (event: WorkerEvent) => void) => void;
   takeOver: () => Promise<void>;
@@ -91,7 +135,9 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     async enqueue(input) {
       const problem = validateEnqueue(input);
       if (problem) return fail('invalid-input', problem);
-      return withQueue((q) => q.insert(normalise(input)));
+      const res = await withQueue((q) => q.insert(normalise(input, deps)));
+      if (res.ok) deps.engine()?.wake();
+      return res;
     },
 
     async enqueueMany(inputs) {
@@ -99,7 +145,49 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
         const problem = validateEnqueue(input);
         if (problem) return fail('invalid-input', `item ${i + 1}: ${problem}`);
       }
-      return withQueue(async (q) => (await q.insertMany(inputs.map(normalise))).length);
+      const res = await withQueue(async (q) => (await q.insertMany(inputs.map((i) => normalise(i, deps)))).length);
+      if (res.ok) deps.engine()?.wake();
+      return res;
+    },
+
+    async addRun(run, onProgress) {
+      const res = await withQueue((queue) =>
+        intakeRun(
+          { queue, files: deps.files, settings: deps.settings(), now: deps.now(), freeBytes: deps.freeBytes, onProgress },
+          { equipmentId: run.equipmentId, runName: run.runName, files: run.files.map((f) => ({ relPath: f.relPath, body: f.file })) },
+        ),
+      );
+      if (res.ok) deps.engine()?.wake();
+      return res;
+    },
+
+    files: (jobId) => withQueue((q) => q.listFiles(jobId)),
+    history: (jobId) => withQueue((q) => q.listEvents(jobId)),
+    runSizes: (jobIds) => withQueue((q) => q.runSizes(jobIds)),
+
+    async getSettings() {
+      return ok(deps.settings());
+    },
+
+    async updateSettings(patch) {
+      const next = { ...deps.settings(), ...patch };
+      const problem = validateSettings(next);
+      if (problem) return fail('invalid-input', problem);
+      const res = await withQueue(async () => {
+        await deps.saveSettings(next);
+        return next;
+      });
+      if (res.ok) deps.engine()?.wake();
+      return res;
+    },
+
+    async testConnection() {
+      return ok(await testConnection(deps.dav(deps.settings())));
+    },
+
+    async engineStatus() {
+      const engine = deps.engine();
+      return engine ? ok(engine.status()) : fail('not-owner', 'The sync engine runs in the tab that owns the queue.');
     },
 
     async list(options = {}) {
@@ -157,8 +245,23 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
   };
 }
 
-function normalise(input: EnqueueInput) {
-  return { equipmentId: input.equipmentId.trim(), runPath: input.runPath.trim(), nasPath: input.nasPath ?? null };
+/** A job queued by path alone gets its NAS folder from the template, the run path's last part as its name. */
+function normalise(input: EnqueueInput, deps: ApiDeps) {
+  const equipmentId = input.equipmentId.trim();
+  const runPath = input.runPath.trim();
+  const runName = runPath.split(/[/\\]/).filter(Boolean).pop() ?? runPath;
+  const d = new Date(deps.now());
+  const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const nasPath =
+    input.nasPath ??
+    joinNasPath(
+      nasPathFromTemplate(deps.settings().pathTemplate, {
+        equipment_id: safeSegment(equipmentId, 'The equipment id'),
+        run_name: safeSegment(runName, 'The run name'),
+        date,
+      }),
+    );
+  return { equipmentId, runPath, nasPath };
 }
 
 /** Why the input cannot be queued, in words a technician can act on; null when it can. */
@@ -179,6 +282,8 @@ export function validateEnqueue(input: EnqueueInput): string | null {
 }
 
 function refusal(err: unknown): Result<never> {
+  if (err instanceof StorageFullError) return fail('storage', err.message);
+  if (err instanceof NasPathError || err instanceof RangeError) return fail('invalid-input', err.message);
   if (err instanceof UnknownJobError) return fail('unknown-job', `There is no job ${err.jobId}; it may have been deleted.`);
   if (err instanceof IllegalMoveError) return fail('illegal-move', err.message);
   if (err instanceof ConstraintError) {

@@ -3,14 +3,23 @@ import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
 import { createWorkerApi, type Ownership, type WorkerEvent } from './api';
 import { installPool, openDatabase } from './db/open';
 import { SyncQueue } from './db/queue';
+import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
+import { type Clock, type Connectivity, SyncEngine } from './sync/engine';
+import { type Settings, defaultSettings, settingsFromRows } from './sync/settings';
+import { createDavClient } from './webdav/client';
+import { xhrUpload } from './webdav/upload';
 
 // The worker's entry: the only file that touches `self` or calls Comlink.expose. It builds the parts once.
 
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };
 let queue: SyncQueue | null = null;
+let engine: SyncEngine | null = null;
 let pool: SAHPoolUtil | null = null;
+const defaults = defaultSettings(self.location.origin);
+let settings: Settings = defaults;
+const files = createOpfsFileStore();
 
 function emit(event: WorkerEvent): void {
   for (const listener of listeners) {
@@ -18,6 +27,33 @@ function emit(event: WorkerEvent): void {
     Promise.resolve(listener(event)).catch(() => listeners.delete(listener));
   }
 }
+
+const clock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }),
+};
+
+type NetworkInformation = { type?: string; saveData?: boolean; addEventListener?: (t: string, l: () => void) => void };
+const connection = (navigator as unknown as { connection?: NetworkInformation }).connection;
+const connectivity: Connectivity = {
+  online: () => navigator.onLine,
+  metered: () => connection?.type === 'cellular' || connection?.saveData === true,
+  onChange(listener) {
+    self.addEventListener('online', listener);
+    self.addEventListener('offline', listener);
+    connection?.addEventListener?.('change', listener);
+  },
+};
+
+const davFor = (s: Settings) =>
+  createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: xhrUpload });
 
 // The previous owner's access handles are released a moment after its worker ends (50-280 ms measured).
 const OPEN_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];
@@ -31,7 +67,20 @@ async function openQueue(): Promise<void> {
         onCommit: (ids) => emit({ type: 'jobs-changed', ids }),
       });
       await opened.init();
+      await sweepOrphans(opened);
+      settings = settingsFromRows(await opened.getSettings(), defaults);
       queue = opened;
+      engine = new SyncEngine({
+        queue: opened,
+        files,
+        clock,
+        connectivity,
+        settings: () => settings,
+        dav: davFor,
+        onProgress: (progress) => emit({ type: 'progress', progress }),
+        onStatus: (status) => emit({ type: 'engine', status }),
+      });
+      engine.start();
       emit({ type: 'jobs-changed', ids: [] });
       return;
     } catch (err) {
@@ -42,7 +91,15 @@ async function openQueue(): Promise<void> {
   }
 }
 
+/** Run folders with no job row are what a crash during intake left: the job was never committed. */
+async function sweepOrphans(q: SyncQueue): Promise<void> {
+  const known = await q.jobIds();
+  for (const id of await files.runIds()) if (!known.has(id)) await files.deleteRun(id);
+}
+
 async function closeQueue(): Promise<void> {
+  await engine?.stop();
+  engine = null;
   const closing = queue;
   queue = null;
   await closing?.close();
@@ -61,6 +118,19 @@ const lock = startOwnership({
 
 const api = createWorkerApi({
   queue: () => queue,
+  engine: () => engine,
+  files,
+  settings: () => settings,
+  async saveSettings(next) {
+    await queue!.putSettings(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, JSON.stringify(v)])));
+    settings = next;
+  },
+  dav: davFor,
+  now: () => Date.now(),
+  async freeBytes() {
+    const { quota, usage } = await navigator.storage.estimate();
+    return quota === undefined || usage === undefined ? null : quota - usage;
+  },
   ownership: () => ownership,
   subscribe: (listener) => listeners.add(listener),
   takeOver: async () => lock.requestHandOver(),

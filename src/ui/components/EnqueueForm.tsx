@@ -24,8 +24,8 @@ export function EnqueueForm() {
   }
 
   return (
-    <form class="card enqueue" onSubmit={submit} aria-label="Queue a run">
-      <h2>Queue a run</h2>
+    <form class="card enqueue" onSubmit={submit} aria-label="Queue a run by path">
+      <h2>Queue a run by path</h2>
       <div class="fields">
         <label>
           Equipment id

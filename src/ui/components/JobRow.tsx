@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { SyncJobRow } from '../../worker/api';
 import { canDelete, canRetry, isLegalMove } from '../../worker/queue/state';
+import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
 import { formatRetryIn, formatTime, STATE_LABELS } from '../store/format';
 
@@ -53,6 +54,22 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
             {formatRetryIn(props.job.next_attempt_at, props.now) || '—'}
           </dd>
         </div>
+        <Show when={store.sizes[props.job.id]}>
+          {(size) => (
+            <div>
+              <dt>Size</dt>
+              <dd data-testid="job-size">
+                {size().files} files, {formatBytes(size().bytes)}
+              </dd>
+            </div>
+          )}
+        </Show>
+        <Show when={props.job.nas_path}>
+          <div>
+            <dt>NAS folder</dt>
+            <dd data-testid="job-nas-path">{props.job.nas_path}</dd>
+          </div>
+        </Show>
         <div>
           <dt>Queued</dt>
           <dd>{formatTime(props.job.enqueued_at)}</dd>
@@ -64,6 +81,17 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
           </div>
         </Show>
       </dl>
+      <Show when={(props.job.state === 'running' || props.job.state === 'awaiting_verify') && store.progress[props.job.id]}>
+        {(p) => (
+          <div class="progress" data-testid="job-progress">
+            <progress max={p().bytesTotal || 1} value={p().bytesDone} aria-label={p().phase === 'upload' ? 'Uploading' : 'Verifying'} />
+            <span>
+              {p().phase === 'upload' ? 'Uploaded' : 'Verified'} {formatBytes(p().bytesDone)} of {formatBytes(p().bytesTotal)},{' '}
+              {formatBytes(p().bytesPerSecond)}/s
+            </span>
+          </div>
+        )}
+      </Show>
       <div class="job-actions">
         <Show when={canFail()}>
           <button type="button" aria-expanded={failing()} onClick={() => setFailing(!failing())}>

@@ -1,6 +1,20 @@
 import { batch, createSignal } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { EnqueueInput, JobPage, Ownership, PageCursor, Result, StateCounts, SyncJobRow, WorkerEvent } from '../../worker/api';
+import type {
+  Diagnosis,
+  EngineStatus,
+  EnqueueInput,
+  JobPage,
+  NewRun,
+  Ownership,
+  PageCursor,
+  Progress,
+  Result,
+  Settings,
+  StateCounts,
+  SyncJobRow,
+  WorkerEvent,
+} from '../../worker/api';
 import type { SyncJobState } from '../../worker/queue/state';
 import { api, proxy } from '../worker';
 
@@ -19,6 +33,13 @@ export interface QueueStore {
   retry(jobId: string): Promise<Result<SyncJobRow>>;
   remove(jobId: string): Promise<Result<void>>;
   takeOver(): Promise<void>;
+  progress: Record<string, Progress | undefined>;
+  sizes: Record<string, { files: number; bytes: number } | undefined>;
+  engine: () => EngineStatus | null;
+  addRun(run: NewRun, onProgress: (done: number, total: number) => void): Promise<Result<SyncJobRow>>;
+  getSettings(): Promise<Result<Settings>>;
+  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  testConnection(): Promise<Result<Diagnosis>>;
 }
 
 /** The page's view of the queue: the first pages of jobs and the counts, refreshed when the worker pushes. */
@@ -28,6 +49,9 @@ export function createQueueStore(): QueueStore {
   const [filter, setFilterSignal] = createSignal<SyncJobState | null>(null);
   const [cursor, setCursor] = createSignal<PageCursor | null>(null);
   const [jobs, setJobs] = createStore<SyncJobRow[]>([]);
+  const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
+  const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
+  const [engine, setEngine] = createSignal<EngineStatus | null>(null);
   let pagesShown = 1;
   let refreshQueued = false;
 
@@ -42,10 +66,13 @@ export function createQueueStore(): QueueStore {
       if (!after) break;
     }
     const c = await api.counts();
+    const unknownSizes = collected.map((j) => j.id).filter((id) => !sizes[id]);
+    const s = unknownSizes.length ? await api.runSizes(unknownSizes) : null;
     batch(() => {
       setJobs(reconcile(collected, { key: 'id' }));
       setCursor(after);
       if (c.ok) setCounts(c.value);
+      if (s?.ok) setSizes(s.value);
     });
   }
 
@@ -62,7 +89,14 @@ export function createQueueStore(): QueueStore {
   const onEvent = (event: WorkerEvent) => {
     if (event.type === 'ownership') {
       setOwnership(event.ownership);
-      if (event.ownership.status === 'owner') scheduleRefresh();
+      if (event.ownership.status === 'owner') {
+        scheduleRefresh();
+        void api.engineStatus().then((r) => r.ok && setEngine(r.value));
+      }
+    } else if (event.type === 'progress') {
+      setProgress(event.progress.jobId, event.progress);
+    } else if (event.type === 'engine') {
+      setEngine(event.status);
     } else {
       scheduleRefresh();
     }
@@ -89,5 +123,12 @@ export function createQueueStore(): QueueStore {
     retry: (jobId) => api.retry(jobId),
     remove: (jobId) => api.delete(jobId),
     takeOver: () => api.takeOver(),
+    progress,
+    sizes,
+    engine,
+    addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
+    getSettings: () => api.getSettings(),
+    updateSettings: (patch) => api.updateSettings(patch),
+    testConnection: () => api.testConnection(),
   };
 }

@@ -40,7 +40,7 @@ function filesOnNas(root: string): Map<string, string> {
 
 async function intakeSample(r: Rig, name = 'run-1') {
   const run = sampleRun();
-  const job = await r.intake(name, run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes]) })));
+  const job = await r.intake(name, run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })));
   return { run, job };
 }
 

@@ -1,0 +1,63 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures/test.ts';
+import { E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { addRunFromFolder, jobRowByNasPath, openApp } from './fixtures/queuePage.ts';
+import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+test('a run picked as a folder lands on the embedded NAS byte-identical, is verified, then freed', async ({ page }) => {
+  const folder = join('.tmp', 'runs', 'awkward');
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  makeRunFolder(folder);
+  await openApp(page);
+  const settings = await page.evaluate(() => (globalThis as any).exlabApi.updateSettings({ retentionHours: 0 }));
+  expect(settings.ok).toBe(true);
+
+  await addRunFromFolder(page, 'hplc-01', 'awkward run #1', folder);
+  const nasPath = `hplc-01/${today()}/awkward run #1`;
+  const row = jobRowByNasPath(page, nasPath);
+  await expect(row).toHaveAttribute('data-state', 'cleaned', { timeout: 60_000 });
+
+  const onNas = hashTree(join(E2E_NAS_ROOT, nasPath));
+  const manifest = readFileSync(join(E2E_NAS_ROOT, nasPath, 'manifest-sha256.txt'), 'utf8');
+  onNas.delete('manifest-sha256.txt');
+  const sent = hashTree(folder);
+  expect(onNas).toEqual(sent);
+  expect(sent.size).toBe(20);
+  expect(manifest.trim().split('\n').sort()).toEqual([...sent].map(([p, h]) => `${h}  ${p}`).sort());
+  const history = await page.evaluate(async () => {
+    const api = (globalThis as any).exlabApi;
+    const job = (await api.list({})).value.jobs[0];
+    return (await api.history(job.id)).value.map((e: { kind: string }) => e.kind);
+  });
+  expect(history).toEqual(['enqueued', 'upload-started', 'uploaded', 'verified', 'local-delete', 'cleaned']);
+});
+
+test('a path that would leave the run is refused and nothing is kept', async ({ page }) => {
+  await openApp(page, '/', { paused: true });
+  const res = await page.evaluate(async () => {
+    const api = (globalThis as any).exlabApi;
+    const r = await api.addRun({
+      equipmentId: 'hplc-01',
+      runName: 'evil',
+      files: [
+        { relPath: 'ok.txt', file: new Blob(['fine']) },
+        { relPath: 'a/../../escape.txt', file: new Blob(['nope']) },
+      ],
+    });
+    const root = await navigator.storage.getDirectory();
+    let runs = 0;
+    for await (const _ of (await root.getDirectoryHandle('runs', { create: true }) as any).keys()) runs++;
+    return { r, runs, jobs: (await api.list({})).value.jobs.length };
+  });
+  expect(res.r).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  expect(res.r.error.message).toContain('outside its run');
+  expect(res.runs).toBe(0);
+  expect(res.jobs).toBe(0);
+});
