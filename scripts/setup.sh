@@ -4,16 +4,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian's Chromium for the browser tests; Apache httpd with mod_dav, the second real WebDAV server
+# the tests upload to (started by the tests themselves on 127.0.0.1, never as a system service).
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need_apt[*]}. Run: sudo apt-get install -y ${need_apt[*]}" >&2
     exit 1
   fi
   echo "setup: apt-get install ${need_apt[*]}"
+  # Keep apt from starting Apache's default site on *:80: servers here bind to 127.0.0.1 only.
+  policy_added=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
+  if pgrep -x apache2 >/dev/null; then apache2ctl stop 2>/dev/null || true; fi
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

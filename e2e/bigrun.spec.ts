@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startApacheDav } from './fixtures/apacheDav.ts';
+import { launchChromium, type RealChromium } from './fixtures/launchChromium.ts';
+import { E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
+import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
+
+// Large runs need a real on-disk profile (Playwright's default context is incognito-like, with a small
+// OPFS quota), and the memory figure needs the browser's own processes: Chromium is started by hand.
+
+const MB = 1 << 20;
+let profile = '';
+let browser: RealChromium | null = null;
+
+test.beforeEach(() => {
+  profile = mkdtempSync(join(tmpdir(), 'exlab-big-'));
+});
+test.afterEach(async () => {
+  await browser?.close();
+  browser = null;
+  rmSync(profile, { recursive: true, force: true });
+});
+
+async function api<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate(`(async (api) => { ${fn} })(globalThis.exlabApi)`) as Promise<T>;
+}
+
+async function onlyJob(page: Page): Promise<{ id: string; state: string; nas_path: string }> {
+  return api(page, 'return (await api.list({})).value.jobs[0];');
+}
+
+async function waitForState(page: Page, state: string, timeoutMs = 180_000): Promise<void> {
+  await expect.poll(async () => (await onlyJob(page)).state, { timeout: timeoutMs, intervals: [200] }).toBe(state);
+}
+
+function runFolder(name: string, bigMb: number): string {
+  const folder = join('.tmp', 'runs', name);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  makeRunFolder(folder, { bigFiles: [{ name: 'raw/big capture #1.bin', mb: bigMb }] });
+  return folder;
+}
+
+test('20 awkward files and a 200 MB file reach the embedded NAS whole; the browser grows by less than 64 MB while uploading', async ({ baseURL }) => {
+  test.setTimeout(300_000);
+  const folder = runFolder('big-embedded', 200);
+  browser = await launchChromium(profile);
+  const page = await browser.context.newPage();
+  await openApp(page, baseURL, { paused: true });
+  await api(page, `return api.updateSettings({ retentionHours: 0, verifyMode: '${process.env.VM ?? 'checksum'}' });`);
+  await addRunFromFolder(page, 'ms-07', 'big run', folder);
+  const job = await onlyJob(page);
+
+  const baseline = browser.rssByType();
+  const peak = { ...baseline };
+  const sampler = setInterval(() => {
+    for (const [type, bytes] of Object.entries(browser!.rssByType())) peak[type] = Math.max(peak[type] ?? 0, bytes);
+  }, 100);
+  try {
+    await api(page, 'return api.updateSettings({ paused: false });');
+    await waitForState(page, 'cleaned');
+  } finally {
+    clearInterval(sampler);
+  }
+  const growthMb = Object.fromEntries(Object.keys(peak).map((t) => [t, ((peak[t] - (baseline[t] ?? 0)) / MB).toFixed(1)]));
+  console.log(`RSS growth by process during the 200 MB upload, verify and cleanup (MB): ${JSON.stringify(growthMb)}`);
+  // The page and its worker live in the renderer process.
+  expect(Number(growthMb.renderer)).toBeLessThan(64);
+  const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
+  onNas.delete('manifest-sha256.txt');
+  expect(onNas).toEqual(hashTree(folder));
+  expect(onNas.size).toBe(21);
+  await assertNoEarlyLocalDeletes(page);
+});
+
+test('the same run reaches Apache httpd mod_dav whole, served from the same origin as the app', async () => {
+  test.setTimeout(300_000);
+  const folder = runFolder('big-apache', 200);
+  const apache = await startApacheDav('dist', '.tmp/apache');
+  try {
+    browser = await launchChromium(profile);
+    const page = await browser.context.newPage();
+    await openApp(page, `${apache.origin}/`);
+    await api(page, 'return api.updateSettings({ retentionHours: 0 });');
+    await addRunFromFolder(page, 'ms-07', 'apache run', folder);
+    await waitForState(page, 'cleaned');
+    const job = await onlyJob(page);
+    const onNas = hashTree(join(apache.davRoot, job.nas_path));
+    const manifest = onNas.get('manifest-sha256.txt');
+    onNas.delete('manifest-sha256.txt');
+    expect(manifest).toBeDefined();
+    expect(onNas).toEqual(hashTree(folder));
+    const puts = apache.requests().filter((r) => r.startsWith('PUT '));
+    expect(puts.length).toBe(22);
+    expect(puts.every((r) => r.includes('.exlab-part-') && r.endsWith(' 201'))).toBe(true);
+    await assertNoEarlyLocalDeletes(page);
+  } finally {
+    await apache.stop();
+  }
+});
+
+test('the browser killed mid-upload: the run resumes, uploaded files are not sent again, the NAS ends whole with no temporaries', async ({ baseURL }) => {
+  test.setTimeout(300_000);
+  const folder = join('.tmp', 'runs', 'resume');
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  makeRunFolder(folder, { names: ['notes.txt'], bigFiles: Array.from({ length: 8 }, (_, i) => ({ name: `frames/part-${i}.bin`, mb: 40 })) });
+
+  browser = await launchChromium(profile);
+  let page = await browser.context.newPage();
+  await openApp(page, baseURL, { paused: true });
+  await api(page, 'return api.updateSettings({ retentionHours: 0, concurrency: 1 });');
+  await addRunFromFolder(page, 'cam-3', 'resume run', folder);
+  const job = await onlyJob(page);
+  await api(page, 'return api.updateSettings({ paused: false });');
+  // Kill as soon as some, not all, files are whole on the NAS.
+  let uploadedBeforeKill: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        const files = await api<{ seq: number; uploaded_at: string | null }[]>(page, `return (await api.files(${JSON.stringify(job.id)})).value;`);
+        uploadedBeforeKill = files.filter((f) => f.uploaded_at).map((f) => f.seq);
+        return uploadedBeforeKill.length;
+      },
+      { timeout: 60_000, intervals: [20] },
+    )
+    .toBeGreaterThan(0);
+  expect(uploadedBeforeKill.length).toBeLessThan(9);
+  await browser.kill();
+
+  browser = await launchChromium(profile);
+  page = await browser.context.newPage();
+  await openApp(page, baseURL);
+  await waitForState(page, 'cleaned');
+
+  const putsBySeq = new Map<number, number>();
+  const prefix = `.exlab-part-${job.id.slice(0, 8)}-`;
+  for (const line of readFileSync(E2E_NAS_LOG, 'utf8').split('\n')) {
+    const m = line.startsWith('PUT ') ? decodeURIComponent(line).split(prefix)[1] : undefined;
+    if (m && /^\d+$/.test(m)) putsBySeq.set(Number(m), (putsBySeq.get(Number(m)) ?? 0) + 1);
+  }
+  for (const seq of uploadedBeforeKill) expect(putsBySeq.get(seq), `PUTs of file ${seq}, uploaded before the kill`).toBe(1);
+  expect([...putsBySeq.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
+  expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-'))).toEqual([]);
+  onNas.delete('manifest-sha256.txt');
+  expect(onNas).toEqual(hashTree(folder));
+  await assertNoEarlyLocalDeletes(page);
+});
