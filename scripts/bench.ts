@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { createSHA256 } from 'hash-wasm';
 import { launchChromium } from '../e2e/fixtures/launchChromium.ts';
-import { startPreview } from './preview.ts';
+import { serveApp } from './serveApp.ts';
 
 // `npm run bench`: queue figures measured in Chromium, on a real on-disk profile, through the Comlink
 // API the page uses. Each throughput is shown against the batch rate of the same database in the same
@@ -12,6 +16,7 @@ import { startPreview } from './preview.ts';
 const QUICK = process.argv.includes('--quick');
 const BIG_QUEUE = QUICK ? 20_000 : 100_000;
 const CALLS = QUICK ? 400 : 2_000;
+const UPLOAD_MB = QUICK ? 64 : 500;
 
 interface Figure {
   name: string;
@@ -21,6 +26,7 @@ interface Figure {
 }
 
 async function measure(page: Page, fn: string, arg: unknown): Promise<number> {
+  if (process.env.BENCH_DEBUG) console.error('measure', fn.trim().slice(0, 60));
   return page.evaluate(
     async ([body, a]) => {
       const api = (globalThis as any).exlabApi;
@@ -113,15 +119,18 @@ const SNIPPETS = {
 };
 
 async function main(): Promise<void> {
-  const preview = await startPreview();
-  const profile = mkdtempSync(join(tmpdir(), 'exlab-bench-'));
+  const work = mkdtempSync(join(tmpdir(), 'exlab-bench-'));
+  const app = await serveApp({ port: 0, davRoot: join(work, 'nas') });
+  const profile = join(work, 'profile');
   const browser = await launchChromium(profile);
   const figures: Figure[] = [];
   try {
     const page = await browser.context.newPage();
-    await page.goto(preview.url);
+    await page.goto(app.url);
     await page.waitForSelector('[data-testid=ownership][data-status=owner]');
     const run = (name: keyof typeof SNIPPETS, arg: unknown) => measure(page, SNIPPETS[name], arg);
+    // The queue figures are the queue's alone: the engine would sync these file-less jobs meanwhile.
+    await measure(page, `await api.updateSettings({ paused: true }); return 0;`, null);
 
     const batchSeconds = await run('batch', { n: 10_000, prefix: '/batch/' });
     const batchRate = 10_000 / batchSeconds;
@@ -158,12 +167,94 @@ async function main(): Promise<void> {
     figures.push({ name: `reload to queue open, replay of 5,000 RUNNING in ${BIG_QUEUE.toLocaleString('en')} jobs`, value: Date.now() - t0, unit: 'ms' });
     const running = await measure(page, `return (await api.counts()).value.running;`, null);
     if (running !== 0) throw new Error(`replay left ${running} RUNNING jobs`);
+
   } finally {
     await browser.close();
-    await preview.stop();
-    rmSync(profile, { recursive: true, force: true });
+  }
+  // A fresh profile: in the first one the engine would sync the 100,000 file-less jobs first.
+  const second = await launchChromium(join(work, 'profile-upload'));
+  try {
+    const page = await second.context.newPage();
+    await page.goto(app.url);
+    await page.waitForSelector('[data-testid=ownership][data-status=owner]');
+    figures.push(...(await uploadFigures(page, app.url, work)));
+  } finally {
+    await second.close();
+    await app.stop();
+    rmSync(work, { recursive: true, force: true });
   }
   report(figures);
+}
+
+/**
+ * A run of one UPLOAD_MB file: the app's upload (PUT to a temporary name + MOVE) against `curl -T` of the
+ * same file to the same server through the same proxy, and the verify pass (PROPFIND, GET, SHA-256,
+ * manifest) against hash-wasm hashing the same bytes from memory.
+ */
+async function uploadFigures(page: Page, appUrl: string, work: string): Promise<Figure[]> {
+  const file = join(work, 'upload', 'capture.bin');
+  mkdirSync(join(work, 'upload'), { recursive: true });
+  const fd = openSync(file, 'w');
+  const chunk = randomBytes(1 << 20);
+  for (let i = 0; i < UPLOAD_MB; i++) writeSync(fd, chunk.fill(i & 0xff, 0, 1));
+  closeSync(fd);
+  const bytes = UPLOAD_MB * 2 ** 20;
+
+  // Not execFileSync: the WebDAV server runs in this very process and must keep serving.
+  const run = promisify(execFile);
+  await run('curl', ['-sS', '-X', 'MKCOL', `${appUrl}dav/curl-ref/`]);
+  const curlStart = performance.now();
+  await run('curl', ['-sS', '-o', '/dev/null', '-T', file, `${appUrl}dav/curl-ref/capture.bin`]);
+  const curlRate = bytes / ((performance.now() - curlStart) / 1000);
+  const getStart = performance.now();
+  await run('curl', ['-sS', '-o', '/dev/null', `${appUrl}dav/curl-ref/capture.bin`]);
+  const curlGetRate = bytes / ((performance.now() - getStart) / 1000);
+
+  const data = readFileSync(file);
+  const hasher = await createSHA256();
+  const hashStart = performance.now();
+  hasher.update(data);
+  hasher.digest('hex');
+  const hashRate = bytes / ((performance.now() - hashStart) / 1000);
+
+  await measure(page, `await api.updateSettings({ paused: true, retentionHours: 1, verifyMode: 'checksum' }); return 0;`, null);
+  // A folder goes by path; a single file over 50 MB would be copied through the CDP connection.
+  await page.locator('[data-testid=pick-folder]').setInputFiles(resolve(join(work, 'upload')));
+  await page.getByRole('form', { name: 'New run' }).getByLabel('Equipment id').fill('bench');
+  await page.getByRole('form', { name: 'New run' }).getByLabel('Run name').fill('upload-bench');
+  await page.getByRole('form', { name: 'New run' }).getByRole('button', { name: 'Queue run' }).click();
+  await page.getByText('Queued upload-bench').waitFor({ timeout: 300_000 });
+  const jobId = await measure(
+    page,
+    `let after = null;
+     do {
+       const r = await api.list({ state: 'queued', after, limit: 500 });
+       const job = r.value.jobs.find((j) => j.nas_path && j.nas_path.endsWith('upload-bench'));
+       if (job) return job.id;
+       after = r.value.next;
+     } while (after);
+     throw new Error('the benchmark run was not queued');`,
+    null,
+  );
+  await measure(page, `await api.updateSettings({ paused: false }); return 0;`, null);
+  const events = (await measure(
+    page,
+    `for (;;) {
+       const h = (await api.history(arg)).value;
+       if (h.some((e) => e.kind === 'verified' || e.kind === 'failed')) return h;
+       await new Promise((r) => setTimeout(r, 50));
+     }`,
+    jobId,
+  )) as unknown as { kind: string; at: string }[];
+  const at = (kind: string) => Date.parse(events.find((e) => e.kind === kind)?.at ?? 'x');
+  const uploadRate = bytes / ((at('uploaded') - at('upload-started')) / 1000);
+  const verifyRate = bytes / ((at('verified') - at('uploaded')) / 1000);
+  const mb = (n: number) => n / 2 ** 20;
+  return [
+    { name: `upload of a ${UPLOAD_MB} MB run (PUT + MOVE)`, value: mb(uploadRate), unit: 'MB/s', reference: { name: 'curl -T, same server', value: mb(curlRate) } },
+    { name: `verify of it (PROPFIND, GET, SHA-256, manifest)`, value: mb(verifyRate), unit: 'MB/s', reference: { name: 'hash-wasm raw', value: mb(hashRate) } },
+    { name: `verify of it, against reading it back alone`, value: mb(verifyRate), unit: 'MB/s', reference: { name: 'curl GET, same server', value: mb(curlGetRate) } },
+  ];
 }
 
 function report(figures: Figure[]): void {
@@ -180,7 +271,7 @@ function report(figures: Figure[]): void {
     '| --- | ---: | --- | ---: |',
     ...figures.map((f) => {
       const v = `${f.value.toFixed(f.unit === 'ms' ? 1 : 0)} ${f.unit}`;
-      const r = f.reference ? `${f.reference.name} ${f.reference.value.toFixed(0)}/s` : '';
+      const r = f.reference ? `${f.reference.name} ${f.reference.value.toFixed(0)} ${f.unit}` : '';
       const ratio = f.reference ? `${(f.value / f.reference.value).toFixed(2)}x` : '';
       return `| ${f.name} | ${v} | ${r} | ${ratio} |`;
     }),

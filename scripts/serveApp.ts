@@ -1,0 +1,42 @@
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { preview } from 'vite';
+import { startEmbeddedDav } from './embeddedDav.ts';
+
+export interface ServedApp {
+  url: string;
+  davRoot: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The built app (dist/) on 127.0.0.1 with the embedded WebDAV server proxied at the same origin under
+ * /dav/, the app's default NAS URL. `logFile` gets one line per WebDAV request.
+ */
+export async function serveApp(options: { port: number; davRoot: string; davPort?: number; logFile?: string }): Promise<ServedApp> {
+  const davRoot = resolve(options.davRoot);
+  const logFile = options.logFile;
+  const dav = await startEmbeddedDav({
+    root: davRoot,
+    port: options.davPort ?? 0,
+    log: logFile ? (line) => appendFileSync(logFile, `${line}\n`) : undefined,
+  });
+  const server = await preview({
+    logLevel: 'warn',
+    preview: {
+      host: '127.0.0.1',
+      port: options.port,
+      strictPort: true,
+      proxy: { '/dav': { target: dav.origin, changeOrigin: false } },
+    },
+  });
+  const port = (server.httpServer.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    davRoot,
+    async stop() {
+      await server.close();
+      await dav.stop();
+    },
+  };
+}
