@@ -19,7 +19,7 @@ export default defineConfig({
   // The built app served on loopback as `npm start` serves it, with the embedded WebDAV NAS at /dav/.
   webServer: {
     command: `rm -rf ${E2E_NAS_ROOT} ${E2E_NAS_LOG} && npx tsx scripts/start.ts`,
-    env: { PORT: String(PORT), EXLAB_DAV_ROOT: E2E_NAS_ROOT, EXLAB_DAV_LOG: E2E_NAS_LOG },
+    env: { PORT: String(PORT), DAV_PORT: String(PORT + 1), EXLAB_DAV_ROOT: E2E_NAS_ROOT, EXLAB_DAV_LOG: E2E_NAS_LOG },
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 60_000,

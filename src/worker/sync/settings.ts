@@ -60,9 +60,11 @@ export function validateSettings(s: Settings): string | null {
     return 'The NAS URL is not a URL; enter it as https://nas.example.org/dav/runs/';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The NAS URL must start with https:// (not ${url.protocol}).`;
-  if (url.username || url.password) return 'Put the NAS user and password in their own fields, not in the URL.';
+  if (url.username || url.password) return 'The NAS URL must not hold a user or password; put them in their own fields.';
   if (url.search || url.hash) return 'The NAS URL must not have a ? query or # fragment.';
-  if (/(^|\/)\.\.?(\/|$)/.test(decodeURIComponent(url.pathname)) || /%2e%2e/i.test(s.nasUrl)) {
+  // URL() resolves "..", so look at the text as typed too: a URL that needs resolving is a mistake.
+  const typedPath = s.nasUrl.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  if (/(^|\/)\.\.?(\/|$)/.test(typedPath) || /(^|\/)(%2e|\.){1,2}(\/|$)/i.test(typedPath) || /%2e%2e/i.test(typedPath)) {
     return 'The NAS URL must not contain "." or ".." folders.';
   }
   try {
