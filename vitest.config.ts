@@ -15,6 +15,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', 'node_modules/**'],
           environment: 'node',
+          // Engine tests wait on real servers (up to 20 s each under load); the default 5 s is too tight.
+          testTimeout: 30_000,
         },
       },
       {

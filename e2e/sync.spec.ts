@@ -61,3 +61,26 @@ test('a path that would leave the run is refused and nothing is kept', async ({ 
   expect(res.runs).toBe(0);
   expect(res.jobs).toBe(0);
 });
+
+test('a run file gone from the device before upload fails the job at once: local_file_vanished', async ({ page }) => {
+  const folder = join('.tmp', 'runs', 'vanishing');
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  makeRunFolder(folder, { names: ['a.csv', 'b.csv', 'c/d.csv'] });
+  await openApp(page, '/', { paused: true });
+  await addRunFromFolder(page, 'hplc-01', 'vanishing', folder);
+  const gone = await page.evaluate(async () => {
+    const api = (globalThis as any).exlabApi;
+    const job = (await api.list({})).value.jobs[0];
+    const file = (await api.files(job.id)).value.find((f: { seq: number }) => f.seq === 1);
+    // What an eviction or a storage clean-up outside the app would do.
+    const runs = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs');
+    await (await runs.getDirectoryHandle(job.id)).removeEntry('f1');
+    await api.updateSettings({ paused: false });
+    return file.rel_path as string;
+  });
+  const row = jobRowByNasPath(page, `hplc-01/${today()}/vanishing`);
+  await expect(row).toHaveAttribute('data-state', 'failed');
+  await expect(row.getByTestId('job-last-error')).toHaveText(`local_file_vanished: ${gone}`);
+  await expect(row.getByTestId('job-attempts')).toHaveText('0');
+});

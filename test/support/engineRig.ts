@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
-import { type Clock, SyncEngine } from '../../src/worker/sync/engine';
+import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
 import { type Settings, defaultSettings } from '../../src/worker/sync/settings';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
@@ -39,7 +39,9 @@ export interface Rig {
   settings: Settings;
   localRoot: string;
   davRoot: string;
-  intake(runName: string, files: IntakeFile[]): Promise<SyncJobRow>;
+  progress: Progress[];
+  /** Store and queue a run; `freeBytes` is what the device says it has free (null: it does not say). */
+  intake(runName: string, files: IntakeFile[], freeBytes?: number | null): Promise<SyncJobRow>;
   waitFor(jobId: string, predicate: (job: SyncJobRow) => boolean, what: string): Promise<SyncJobRow>;
   close(): Promise<void>;
 }
@@ -55,7 +57,9 @@ export async function createRig(overrides: Partial<Settings> = {}, auth?: { user
   const proxy = await startFaultProxy(dav.origin);
   const settings: Settings = { ...defaultSettings(proxy.origin), retentionHours: 0, ...overrides };
   const files = createNodeFileStore(join(dir, 'device'));
+  const progress: Progress[] = [];
   const engine = new SyncEngine({
+    onProgress: (p) => progress.push(p),
     queue,
     files,
     clock,
@@ -73,8 +77,9 @@ export async function createRig(overrides: Partial<Settings> = {}, auth?: { user
     settings,
     localRoot: join(dir, 'device'),
     davRoot: join(dir, 'nas'),
-    intake: (runName, list) =>
-      intakeRun({ queue, files, settings, now: clock.now(), freeBytes: async () => null }, { equipmentId: 'hplc-01', runName, files: list }),
+    progress,
+    intake: (runName, list, freeBytes = null) =>
+      intakeRun({ queue, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
     async waitFor(jobId, predicate, what) {
       const deadline = Date.now() + 20_000;
       for (;;) {

@@ -65,6 +65,22 @@ describe('a run goes to the NAS, is verified, then freed on the device', () => {
     const events = (await rig.queue.listEvents(job.id)).map((e) => e.kind);
     expect(events.indexOf('verified')).toBeLessThan(events.indexOf('local-delete'));
     expect(rig.proxy.log.filter((l) => l.startsWith('PUT')).length).toBe(21);
+    const total = run.reduce((n, f) => n + f.bytes.length, 0);
+    const last = rig.progress.filter((p) => p.phase === 'upload').at(-1);
+    expect(last).toMatchObject({ jobId: job.id, bytesDone: total, bytesTotal: total });
+    expect(rig.progress.some((p) => p.phase === 'verify' && p.bytesDone === total)).toBe(true);
+  });
+
+  test('paused, nothing moves; resumed, the run goes', async () => {
+    rig = await createRig({ paused: true });
+    const { job } = await intakeSample(rig);
+    rig.engine.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rig.proxy.log).toEqual([]);
+    expect(rig.engine.status().waitingFor).toBe('Syncing is paused');
+    rig.settings.paused = false;
+    rig.engine.wake();
+    await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
   });
 
   test('with a retention the device keeps the run, VERIFIED, until it has passed', async () => {
@@ -200,6 +216,15 @@ describe('faults', () => {
     await rig.waitFor(good.id, (j) => j.state === 'cleaned', 'good run CLEANED');
     expect((await rig.queue.getById(bad.id))?.attempts).toBeGreaterThanOrEqual(1);
   });
+});
+
+test('intake refuses a run that does not fit, naming the sizes, and keeps nothing', async () => {
+  rig = await createRig();
+  await expect(rig.intake('r', [{ relPath: 'big.bin', body: new Blob([new Uint8Array(5_000_000)]) }], 1_000_000)).rejects.toThrow(
+    'The run needs 5.0 MB but the device has 1.0 MB free; free some space (or let verified runs be cleaned up), then try again.',
+  );
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(readdirSync(rig.localRoot)).toEqual([]);
 });
 
 test('intake refuses a path that leaves the run, and keeps nothing of it', async () => {

@@ -295,6 +295,7 @@ export class SyncEngine {
         }
         if (hasher.digest('hex') !== f.sha256) bad.push(f);
       }
+      meter(bytesDone, true);
       if (bad.length) {
         throw new VerifyMismatchError(`checksum differs on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`, bad.map((f) => f.rel_path));
       }
