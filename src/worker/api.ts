@@ -89,6 +89,10 @@ export interface WorkerApi {
   testConnection(): Promise<Result<Diagnosis>>;
   /** What the engine is doing or waiting for. */
   engineStatus(): Promise<Result<EngineStatus>>;
+  /** Stop starting work and resolve when no upload or verify is in flight: the app may then be replaced. */
+  prepareForUpdate(): Promise<Result<void>>;
+  /** Undo prepareForUpdate (the user put the update off). */
+  resumeAfterUpdateDeclined(): Promise<Result<void>>;
 }
 
 export interface ApiDeps {
@@ -183,6 +187,16 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
 
     async testConnection() {
       return ok(await testConnection(deps.dav(deps.settings())));
+    },
+
+    async prepareForUpdate() {
+      await deps.engine()?.holdForUpdate();
+      return ok(undefined);
+    },
+
+    async resumeAfterUpdateDeclined() {
+      deps.engine()?.release();
+      return ok(undefined);
     },
 
     async engineStatus() {

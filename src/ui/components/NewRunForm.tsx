@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, Show } from 'solid-js';
 import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
 
@@ -27,6 +27,15 @@ export function NewRunForm() {
     if (inFolder && !runName()) setRunName(top);
     setMessage(null);
   }
+
+  // Files shared from another app, or opened with the installed app, arrive here.
+  createEffect(() => {
+    if (store.platform.incoming().length) {
+      const files = store.platform.takeIncoming();
+      setPicked(files.map((file) => ({ relPath: file.name, file })));
+      setMessage(null);
+    }
+  });
 
   const totalBytes = () => picked().reduce((n, f) => n + f.file.size, 0);
 
@@ -76,10 +85,10 @@ export function NewRunForm() {
         <p data-testid="picked-summary">
           {picked().length} files, {formatBytes(totalBytes())}
         </p>
-        <details>
+        <details open={picked().length <= 20}>
           <summary>Files</summary>
           <ul class="picked">
-            <For each={picked()}>{(f) => <li>{f.relPath}</li>}</For>
+            <For each={picked()}>{(f) => <li data-testid="picked-file">{f.relPath}</li>}</For>
           </ul>
         </details>
       </Show>

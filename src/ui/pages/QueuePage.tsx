@@ -5,12 +5,16 @@ import { NewRunForm } from '../components/NewRunForm';
 import { OwnershipBanner } from '../components/OwnershipBanner';
 import { SettingsPanel } from '../components/SettingsPanel';
 import { StateSummary } from '../components/StateSummary';
+import { AppUpdateBanner } from '../components/AppUpdateBanner';
+import { StorageStatus } from '../components/StorageStatus';
 
 export function QueuePage() {
   return (
     <main>
+      <AppUpdateBanner />
       <OwnershipBanner />
       <EngineStatusBar />
+      <StorageStatus />
       <NewRunForm />
       <StateSummary />
       <JobList />

@@ -38,6 +38,8 @@ export interface QueueStore {
   engine: () => EngineStatus | null;
   addRun(run: NewRun, onProgress: (done: number, total: number) => void): Promise<Result<SyncJobRow>>;
   getSettings(): Promise<Result<Settings>>;
+  /** The settings as last read or saved. */
+  settings: () => Settings | null;
   updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
   testConnection(): Promise<Result<Diagnosis>>;
 }
@@ -52,6 +54,7 @@ export function createQueueStore(): QueueStore {
   const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
   const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
   const [engine, setEngine] = createSignal<EngineStatus | null>(null);
+  const [settings, setSettings] = createSignal<Settings | null>(null);
   let pagesShown = 1;
   let refreshQueued = false;
 
@@ -92,6 +95,7 @@ export function createQueueStore(): QueueStore {
       if (event.ownership.status === 'owner') {
         scheduleRefresh();
         void api.engineStatus().then((r) => r.ok && setEngine(r.value));
+        void api.getSettings().then((r) => r.ok && setSettings(r.value));
       }
     } else if (event.type === 'progress') {
       setProgress(event.progress.jobId, event.progress);
@@ -128,7 +132,12 @@ export function createQueueStore(): QueueStore {
     engine,
     addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
     getSettings: () => api.getSettings(),
-    updateSettings: (patch) => api.updateSettings(patch),
+    settings,
+    async updateSettings(patch) {
+      const res = await api.updateSettings(patch);
+      if (res.ok) setSettings(res.value);
+      return res;
+    },
     testConnection: () => api.testConnection(),
   };
 }

@@ -1,15 +1,19 @@
 import { createContext, useContext, type ParentProps } from 'solid-js';
+import { createPlatformStore, type PlatformStore } from './createPlatformStore';
 import { createQueueStore, type QueueStore } from './createQueueStore';
 
-const StoreContext = createContext<QueueStore>();
+export type Store = QueueStore & { platform: PlatformStore };
+
+const StoreContext = createContext<Store>();
 
 /** Builds the one store of the page and hands it to every component below. */
 export function StoreProvider(props: ParentProps) {
-  const store = createQueueStore();
+  const queue = createQueueStore();
+  const store: Store = Object.assign(queue, { platform: createPlatformStore(queue.engine, queue.settings) });
   return <StoreContext.Provider value={store}>{props.children}</StoreContext.Provider>;
 }
 
-export function useStore(): QueueStore {
+export function useStore(): Store {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useStore() outside <StoreProvider>');
   return store;

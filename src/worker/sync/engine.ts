@@ -69,6 +69,8 @@ export class SyncEngine {
   private loopDone: Promise<void> | null = null;
   private nasReachable: boolean | null = null;
   private waitingFor: string | null = null;
+  /** Set while an app update waits for a safe point: no new work starts. */
+  private held = false;
 
   constructor(private readonly deps: EngineDeps) {
     deps.connectivity.onChange(() => this.wake());
@@ -94,9 +96,17 @@ export class SyncEngine {
     this.wakeSignal.abort();
   }
 
-  /** Whether any upload or verify is in flight (an app update waits for none). */
-  get busy(): boolean {
-    return this.active.size > 0;
+  /** Start no new work and resolve once nothing is in flight: a safe point to replace the app. */
+  async holdForUpdate(): Promise<void> {
+    this.held = true;
+    this.wake();
+    while (this.active.size) await Promise.allSettled([...this.active.values()]);
+  }
+
+  /** Take work again (the update was put off). */
+  release(): void {
+    this.held = false;
+    this.wake();
   }
 
   status(): EngineStatus {
@@ -144,8 +154,9 @@ export class SyncEngine {
   }
 
   /** What keeps the engine from starting work: null, or the reason. */
-  private blocker(): 'paused' | 'offline' | 'window' | 'metered' | 'nas' | null {
+  private blocker(): 'update' | 'paused' | 'offline' | 'window' | 'metered' | 'nas' | null {
     const s = this.deps.settings();
+    if (this.held) return 'update';
     if (s.paused) return 'paused';
     if (!this.deps.connectivity.online()) return 'offline';
     if (!inSyncWindow(s, new Date(this.deps.clock.now()).getHours())) return 'window';
@@ -156,6 +167,7 @@ export class SyncEngine {
 
   private setWaiting(blocker: ReturnType<SyncEngine['blocker']>): void {
     const words = {
+      update: 'Waiting to update the app',
       paused: 'Syncing is paused',
       offline: 'The device is offline',
       window: 'Outside the sync window',

@@ -18,6 +18,8 @@ export interface Settings {
   syncWindow: { startHour: number; endHour: number } | null;
   pauseOnMetered: boolean;
   paused: boolean;
+  /** Keep the tablet's screen on while a run uploads (Wake Lock, asked by the page). */
+  keepScreenOn: boolean;
 }
 
 export function defaultSettings(origin: string): Settings {
@@ -34,6 +36,7 @@ export function defaultSettings(origin: string): Settings {
     syncWindow: null,
     pauseOnMetered: false,
     paused: false,
+    keepScreenOn: true,
   };
 }
 

@@ -1,0 +1,104 @@
+import { createEffect, createSignal, onCleanup } from 'solid-js';
+import { registerSW } from 'virtual:pwa-register';
+import type { EngineStatus, Settings } from '../../worker/api';
+import { api } from '../worker';
+
+export interface StorageInfo {
+  usageBytes: number | null;
+  quotaBytes: number | null;
+  persisted: boolean | null;
+}
+
+export interface PlatformStore {
+  /** A new version of the app is downloaded and waits. */
+  updateReady: () => boolean;
+  /** Why the update has not been applied yet, while it waits for uploads to finish. */
+  updateWaiting: () => string | null;
+  applyUpdate(): Promise<void>;
+  storage: () => StorageInfo;
+  /** Files handed over by another app (share sheet, "open with"), waiting for the New run form. */
+  incoming: () => File[];
+  takeIncoming(): File[];
+}
+
+/**
+ * What only the page can do: the service worker and updates, persistent storage (workers cannot ask),
+ * files from other apps, and the screen wake lock while runs upload.
+ */
+export function createPlatformStore(engine: () => EngineStatus | null, settings: () => Settings | null): PlatformStore {
+  const [updateReady, setUpdateReady] = createSignal(false);
+  const [updateWaiting, setUpdateWaiting] = createSignal<string | null>(null);
+  const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });
+  const [incoming, setIncoming] = createSignal<File[]>([]);
+
+  const updateSW = 'serviceWorker' in navigator ? registerSW({ onNeedRefresh: () => setUpdateReady(true) }) : null;
+
+  async function refreshStorage(): Promise<void> {
+    if (!navigator.storage) return;
+    // The browser may evict a non-persistent origin's OPFS under storage pressure: ask once, show the answer.
+    const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist().catch(() => false));
+    const { usage, quota } = await navigator.storage.estimate();
+    setStorage({ usageBytes: usage ?? null, quotaBytes: quota ?? null, persisted });
+  }
+  void refreshStorage();
+  const storageTimer = setInterval(() => void refreshStorage(), 30_000);
+  onCleanup(() => clearInterval(storageTimer));
+
+  void takeSharedFiles().then((files) => files.length && setIncoming(files));
+  const launchQueue = (window as unknown as { launchQueue?: { setConsumer(c: (p: { files: FileSystemFileHandle[] }) => void): void } })
+    .launchQueue;
+  launchQueue?.setConsumer(async (params) => {
+    const files = await Promise.all(params.files.map((h) => h.getFile()));
+    if (files.length) setIncoming(files);
+  });
+
+  // Keep the screen on while runs upload, if the setting says so.
+  let wakeLock: { release(): Promise<void> } | null = null;
+  createEffect(() => {
+    const busy = (engine()?.activeJobs.length ?? 0) > 0 && (settings()?.keepScreenOn ?? true);
+    const wl = (navigator as unknown as { wakeLock?: { request(t: 'screen'): Promise<{ release(): Promise<void> }> } }).wakeLock;
+    if (busy && !wakeLock && wl) {
+      void wl.request('screen').then((lock) => (wakeLock = lock)).catch(() => undefined);
+    } else if (!busy && wakeLock) {
+      void wakeLock.release();
+      wakeLock = null;
+    }
+  });
+
+  return {
+    updateReady,
+    updateWaiting,
+    async applyUpdate() {
+      const active = engine()?.activeJobs.length ?? 0;
+      if (active) setUpdateWaiting(`The update waits for ${active} run${active > 1 ? 's' : ''} to finish uploading.`);
+      // The worker starts no new upload and answers once none is in flight: a safe point.
+      await api.prepareForUpdate();
+      setUpdateWaiting(null);
+      await updateSW?.(true);
+    },
+    storage,
+    incoming,
+    takeIncoming() {
+      const files = incoming();
+      setIncoming([]);
+      return files;
+    },
+  };
+}
+
+/** Files the service worker kept from a share-target POST (public/share-target-sw.js). */
+async function takeSharedFiles(): Promise<File[]> {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('shared') || !('caches' in window)) return [];
+  const cache = await caches.open('exlab-shared-files');
+  const files: File[] = [];
+  for (const request of await cache.keys()) {
+    const res = await cache.match(request);
+    if (!res) continue;
+    const name = decodeURIComponent(res.headers.get('X-File-Name') ?? 'shared-file');
+    files.push(new File([await res.blob()], name, { type: res.headers.get('Content-Type') ?? '' }));
+    await cache.delete(request);
+  }
+  history.replaceState(null, '', location.pathname);
+  return files;
+}
