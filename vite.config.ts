@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
 export default defineConfig({
+  // Shown in the page's footer; EXLAB_BUILD tells builds of one version apart (the update test uses it).
+  define: { __APP_VERSION__: JSON.stringify(process.env.EXLAB_BUILD ? `${version}+${process.env.EXLAB_BUILD}` : version) },
   plugins: [
     solid(),
     VitePWA({

@@ -13,7 +13,14 @@ export interface ServedApp {
  * The built app (dist/) on 127.0.0.1 with the embedded WebDAV server proxied at the same origin under
  * /dav/, the app's default NAS URL. `logFile` gets one line per WebDAV request.
  */
-export async function serveApp(options: { port: number; davRoot: string; davPort?: number; logFile?: string }): Promise<ServedApp> {
+export async function serveApp(options: {
+  port: number;
+  davRoot: string;
+  davPort?: number;
+  logFile?: string;
+  /** The built app to serve; dist/ by default. Read from disk on every request, so it can be redeployed live. */
+  distDir?: string;
+}): Promise<ServedApp> {
   const davRoot = resolve(options.davRoot);
   const logFile = options.logFile;
   const dav = await startEmbeddedDav({
@@ -23,6 +30,7 @@ export async function serveApp(options: { port: number; davRoot: string; davPort
   });
   const server = await preview({
     logLevel: 'warn',
+    build: options.distDir ? { outDir: resolve(options.distDir) } : undefined,
     preview: {
       host: '127.0.0.1',
       port: options.port,

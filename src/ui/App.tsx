@@ -18,6 +18,9 @@ export function App() {
     <StoreProvider>
       <Header />
       <QueuePage />
+      <footer class="app-footer" data-testid="app-version">
+        exlab-sync {__APP_VERSION__}
+      </footer>
     </StoreProvider>
   );
 }

@@ -31,7 +31,16 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
   const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });
   const [incoming, setIncoming] = createSignal<File[]>([]);
 
-  const updateSW = 'serviceWorker' in navigator ? registerSW({ onNeedRefresh: () => setUpdateReady(true) }) : null;
+  const UPDATE_CHECK_MS = 60 * 60 * 1000; // an hour: a tablet may keep the app open for days
+  const updateSW =
+    'serviceWorker' in navigator
+      ? registerSW({
+          onNeedRefresh: () => setUpdateReady(true),
+          onRegisteredSW: (_url, registration) => {
+            if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
+          },
+        })
+      : null;
 
   async function refreshStorage(): Promise<void> {
     if (!navigator.storage) return;
@@ -74,6 +83,9 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
       // The worker starts no new upload and answers once none is in flight: a safe point.
       await api.prepareForUpdate();
       setUpdateWaiting(null);
+      // Reload once the new service worker controls the page. workbox-window reloads only for updates it
+      // found itself, not for one the browser's own update check found, so this does not rely on it.
+      navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
       await updateSW?.(true);
     },
     storage,
