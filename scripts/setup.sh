@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian's Chromium for the browser tests; Apache httpd with mod_dav, the second real WebDAV server
-# the tests upload to (started by the tests themselves on 127.0.0.1, never as a system service).
+# the tests upload to, and nginx, which runs the deployment recipe in deploy/ (both started by the tests
+# themselves on 127.0.0.1, never as system services).
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need_apt[*]}. Run: sudo apt-get install -y ${need_apt[*]}" >&2
@@ -24,6 +26,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
   if pgrep -x apache2 >/dev/null; then apache2ctl stop 2>/dev/null || true; fi
+  if pgrep -x nginx >/dev/null; then nginx -s stop 2>/dev/null || true; fi
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
