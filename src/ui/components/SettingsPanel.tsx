@@ -92,6 +92,15 @@ export function SettingsPanel() {
               <input type="checkbox" name="paused" checked={s().paused} onChange={(e) => set('paused', e.currentTarget.checked)} />
               Pause syncing
             </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                name="keepScreenOn"
+                checked={s().keepScreenOn}
+                onChange={(e) => set('keepScreenOn', e.currentTarget.checked)}
+              />
+              Keep the screen on while runs upload
+            </label>
           </div>
           <div class="job-actions">
             <button type="submit">Save settings</button>
