@@ -11,7 +11,13 @@ export type Fault =
   /** Forward only the first half of the request body (the server stores a short file). */
   | { type: 'truncate' }
   /** Answer headers, then stop sending. */
-  | { type: 'stall' };
+  | { type: 'stall' }
+  /** Answer this instead of the server. */
+  | { type: 'respond'; status: number; body: string; headers?: Record<string, string> }
+  /** Forward, then change the server's answer body before passing it on. */
+  | { type: 'rewrite'; edit: (body: string) => string }
+  /** Close the connection at once, no answer. */
+  | { type: 'drop' };
 
 export interface FaultProxy {
   origin: string;
@@ -49,6 +55,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.on('end', () => res.writeHead(fault.status, { 'Content-Length': '0' }).end());
       return;
     }
+    if (fault?.type === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.type === 'respond') {
+      req.resume();
+      req.on('end', () => res.writeHead(fault.status, { 'Content-Length': String(Buffer.byteLength(fault.body)), ...fault.headers }).end(fault.body));
+      return;
+    }
     if (fault?.type === 'stall') {
       req.resume();
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '1000000' });
@@ -61,6 +76,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       headers['content-length'] = String(Math.floor(length / 2));
     }
     const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (up) => {
+      if (fault?.type === 'rewrite') {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = fault.edit(Buffer.concat(chunks).toString('utf8'));
+          const { 'content-length': _, 'transfer-encoding': __, ...rest } = up.headers;
+          res.writeHead(up.statusCode ?? 502, { ...rest, 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
+        });
+        return;
+      }
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });

@@ -45,6 +45,13 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     seen.add(rel);
     return rel;
   });
+  for (const rel of relPaths) {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (seen.has(folder)) throw new RangeError(`"${folder}" would be both a file and a folder in the run; rename one of them.`);
+    }
+  }
   const bytesTotal = request.files.reduce((n, f) => n + f.body.size, 0);
   const free = await deps.freeBytes();
   if (free !== null && bytesTotal > free) throw new StorageFullError(bytesTotal, free);

@@ -17,6 +17,10 @@ test('user text never leaves its segment', () => {
   expect(safeSegment('a\u202Egnp.exe\u0000', 'x')).toBe('agnp.exe');
   expect(new TextEncoder().encode(safeSegment('é'.repeat(300), 'x')).length).toBeLessThanOrEqual(255);
   expect(safeSegment('e\u0301', 'x')).toBe('é');
+  expect(safeSegment('%2e%2e', 'x')).toBe('_2e_2e');
+  expect(safeSegment('%252e%252e', 'x')).toBe('_252e_252e');
+  expect(safeSegment('a%2Fb', 'x')).toBe('a_2Fb');
+  expect(safeSegment('50%25 done', 'x')).toBe('50%25 done');
 });
 
 test('file paths inside a run: separators split, dot segments dropped, ".." refused', () => {

@@ -15,7 +15,23 @@ export function safeSegment(name: string, what: string): string {
   s = s.replace(/[. ]+$/, '').replace(/^ +/, '');
   if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(name)} has no usable characters; rename it.`);
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
+  // Some servers decode a path twice: to them "%2e%2e" is "..", and "%2f" a separator. Such a name
+  // keeps its characters but loses the escapes ("_2e_2e").
+  if (dangerousOnceDecoded(s)) s = s.replace(/%/g, '_');
   return truncateUtf8(s, MAX_SEGMENT_BYTES);
+}
+
+function dangerousOnceDecoded(segment: string): boolean {
+  let decoded = segment;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) {
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      break;
+    }
+    if (decoded === '.' || decoded === '..' || /[/\\\u0000]/.test(decoded)) return true;
+  }
+  return false;
 }
 
 /**

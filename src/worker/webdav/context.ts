@@ -31,6 +31,26 @@ export interface SendOptions {
  * TimeoutError, an unexpected status -> DavHttpError (the response body is drained and dropped).
  */
 export async function send(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
+  return retryDroppedConnection(() => sendOnce(ctx, method, url, options));
+}
+
+const RETRY_AFTER_DROP_MS = 250;
+
+/**
+ * A connection the NAS (or a proxy, or Wi-Fi) drops before any answer is tried once more at once: every
+ * request here is safe to repeat. A second failure is the caller's (offline, or counted as transient).
+ */
+export async function retryDroppedConnection<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    await new Promise((r) => setTimeout(r, RETRY_AFTER_DROP_MS));
+    return request();
+  }
+}
+
+async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ctx.idleTimeoutMs);
   let res: Response;

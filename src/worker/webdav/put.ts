@@ -1,5 +1,5 @@
 import { DavHttpError } from '../errors';
-import type { DavContext } from './context';
+import { type DavContext, retryDroppedConnection } from './context';
 import { type DavPath, davUrl } from './davPath';
 
 /** PUT a whole file (never a partial PUT: several servers silently replace the file with the range). */
@@ -10,6 +10,7 @@ export async function putFile(
   onProgress: (bytesSent: number) => void = () => undefined,
 ): Promise<void> {
   const url = davUrl(ctx.baseUrl, path);
-  const status = await ctx.upload(url, body, { ...ctx.headers, 'Content-Type': 'application/octet-stream' }, onProgress, ctx.idleTimeoutMs);
+  const headers = { ...ctx.headers, 'Content-Type': 'application/octet-stream' };
+  const status = await retryDroppedConnection(() => ctx.upload(url, body, headers, onProgress, ctx.idleTimeoutMs));
   if (status !== 200 && status !== 201 && status !== 204) throw new DavHttpError('PUT', status, url);
 }

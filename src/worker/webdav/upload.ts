@@ -23,7 +23,9 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
     xhr.onprogress = arm;
     xhr.onload = () => {
       clearTimeout(timer);
-      resolve(xhr.status);
+      // XHR follows redirects by itself; a PUT that was redirected is reported as the redirect it was,
+      // so the job fails with "enter the final URL" instead of trusting wherever the data went.
+      resolve(xhr.responseURL && xhr.responseURL !== url ? 301 : xhr.status);
     };
     xhr.onabort = () => {
       stalled = true;
@@ -44,7 +46,7 @@ export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idle
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, body.size / 1000));
   try {
-    const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal });
+    const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal, redirect: 'manual' });
     await res.body?.cancel().catch(() => undefined);
     onProgress(body.size);
     return res.status;
