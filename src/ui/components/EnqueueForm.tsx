@@ -1,12 +1,13 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { useStore } from '../store';
+import { FormMessage, type Message } from './FormMessage';
 
 /** Equipment id and run path in, one QUEUED job out; refusals are shown next to the button. */
 export function EnqueueForm() {
   const store = useStore();
   const [equipmentId, setEquipmentId] = createSignal(localStorage.getItem('exlab.equipmentId') ?? '');
   const [runPath, setRunPath] = createSignal('');
-  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = createSignal<Message | null>(null);
   const [busy, setBusy] = createSignal(false);
 
   async function submit(event: SubmitEvent) {
@@ -52,13 +53,7 @@ export function EnqueueForm() {
           Queue run
         </button>
       </div>
-      <Show when={message()}>
-        {(m) => (
-          <p class={m().kind === 'error' ? 'msg msg-error' : 'msg msg-ok'} role={m().kind === 'error' ? 'alert' : 'status'}>
-            {m().text}
-          </p>
-        )}
-      </Show>
+      <FormMessage message={message()} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, Show } from 'solid-js';
 import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
+import { FormMessage, type Message } from './FormMessage';
 
 interface Picked {
   relPath: string;
@@ -14,7 +15,7 @@ export function NewRunForm() {
   const [runName, setRunName] = createSignal('');
   const [picked, setPicked] = createSignal<Picked[]>([]);
   const [copied, setCopied] = createSignal<{ done: number; total: number } | null>(null);
-  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = createSignal<Message | null>(null);
   let folderInput!: HTMLInputElement;
   let filesInput!: HTMLInputElement;
 
@@ -102,13 +103,7 @@ export function NewRunForm() {
       <button type="submit" disabled={!picked().length || copied() !== null || store.ownership().status !== 'owner'}>
         Queue run
       </button>
-      <Show when={message()}>
-        {(m) => (
-          <p class={m().kind === 'error' ? 'msg msg-error' : 'msg msg-ok'} role={m().kind === 'error' ? 'alert' : 'status'}>
-            {m().text}
-          </p>
-        )}
-      </Show>
+      <FormMessage message={message()} />
     </form>
   );
 }

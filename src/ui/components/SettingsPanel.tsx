@@ -1,6 +1,7 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import type { Diagnosis, Settings } from '../../worker/api';
 import { useStore } from '../store';
+import { FormMessage, type Message } from './FormMessage';
 
 /** The NAS and sync settings, kept by the worker; "Test connection" shows the engine's diagnosis. */
 export function SettingsPanel() {
@@ -10,7 +11,7 @@ export function SettingsPanel() {
     async (owner) => (owner ? (await store.getSettings()) : null),
   );
   const [draft, setDraft] = createSignal<Partial<Settings>>({});
-  const [message, setMessage] = createSignal<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = createSignal<Message | null>(null);
   const [diagnosis, setDiagnosis] = createSignal<Diagnosis | null>(null);
 
   const current = (): Settings | null => {
@@ -108,13 +109,7 @@ export function SettingsPanel() {
               Test connection
             </button>
           </div>
-          <Show when={message()}>
-            {(m) => (
-              <p class={m().kind === 'error' ? 'msg msg-error' : 'msg msg-ok'} role={m().kind === 'error' ? 'alert' : 'status'}>
-                {m().text}
-              </p>
-            )}
-          </Show>
+          <FormMessage message={message()} />
           <Show when={diagnosis()}>
             {(d) => (
               <p class={d().ok ? 'msg msg-ok' : 'msg msg-error'} data-testid="diagnosis" data-code={d().code}>

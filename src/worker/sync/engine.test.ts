@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { hashTree } from '../../../e2e/fixtures/sampleRun';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
 // The engine in Node against a real WebDAV server (webdav-server, on disk) behind a real HTTP proxy on
@@ -25,18 +26,7 @@ function sampleRun(): { relPath: string; bytes: Uint8Array }[] {
   return names.map((relPath, i) => ({ relPath, bytes: relPath === 'empty.bin' ? new Uint8Array(0) : randomBytes(1000 + i * 997) }));
 }
 
-function filesOnNas(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p).split('\\').join('/'), sha(readFileSync(p)));
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return out;
-}
+const filesOnNas = hashTree;
 
 async function intakeSample(r: Rig, name = 'run-1') {
   const run = sampleRun();

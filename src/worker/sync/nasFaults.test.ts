@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { hashTree } from '../../../e2e/fixtures/sampleRun';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
 // A misbehaving NAS: a real WebDAV server behind a real HTTP proxy on 127.0.0.1 that misbehaves on cue.
@@ -26,21 +27,8 @@ async function start(r: Rig) {
   return { run, job };
 }
 
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p), sha(readFileSync(p)));
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return out;
-}
-
 function expectWhole(r: Rig, nasPath: string, run: { relPath: string; bytes: Uint8Array }[]) {
-  const onNas = tree(join(r.davRoot, nasPath));
+  const onNas = hashTree(join(r.davRoot, nasPath));
   onNas.delete('manifest-sha256.txt');
   expect(onNas).toEqual(new Map(run.map((f) => [f.relPath, sha(f.bytes)])));
 }
