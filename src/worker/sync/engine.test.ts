@@ -142,7 +142,31 @@ describe('faults', () => {
     expect(filesOnNas(join(rig.davRoot, done.nas_path!)).size).toBe(run.length + 1);
   });
 
-  test('a connection cut mid-PUT never leaves a partial file under the final name; the retry completes it', async () => {
+  test('a connection cut mid-PUT, twice (the request and its immediate retry): one attempt, no partial file under the final name; the next attempt completes it', async () => {
+    rig = await createRig();
+    const big = randomBytes(3_000_000);
+    let cuts = 0;
+    rig.proxy.fault = (method, path) => {
+      if (method === 'PUT' && path.includes('.exlab-part-') && cuts < 2) {
+        cuts++;
+        return { type: 'cut', afterBytes: 1_000_000 };
+      }
+      return null;
+    };
+    const job = await rig.intake('big-run', [{ relPath: 'data/big.bin', body: new Blob([big]) }]);
+    rig.engine.start();
+    const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'the cut counted as one attempt');
+    expect(waiting.state).toBe('queued');
+    expect(waiting.last_error).toMatch(/^connection_lost: PUT /);
+    expect(existsSync(join(rig.davRoot, job.nas_path!, 'data/big.bin'))).toBe(false);
+    rig.clock.advance(30_000);
+    await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    const nas = filesOnNas(join(rig.davRoot, job.nas_path!));
+    expect(nas.get('data/big.bin')).toBe(sha(big));
+    expect([...nas.keys()].sort()).toEqual(['data/big.bin', 'manifest-sha256.txt']);
+  });
+
+  test('a connection cut once mid-PUT is retried at once, without spending an attempt', async () => {
     rig = await createRig();
     const big = randomBytes(3_000_000);
     let cut = false;
@@ -155,14 +179,10 @@ describe('faults', () => {
     };
     const job = await rig.intake('big-run', [{ relPath: 'data/big.bin', body: new Blob([big]) }]);
     rig.engine.start();
-    const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'the cut counted as one attempt');
-    expect(waiting.state).toBe('queued');
-    expect(existsSync(join(rig.davRoot, job.nas_path!, 'data/big.bin'))).toBe(false);
-    rig.clock.advance(30_000);
-    await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
-    const nas = filesOnNas(join(rig.davRoot, job.nas_path!));
-    expect(nas.get('data/big.bin')).toBe(sha(big));
-    expect([...nas.keys()].sort()).toEqual(['data/big.bin', 'manifest-sha256.txt']);
+    const done = await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+    expect(done.attempts).toBe(0);
+    expect(filesOnNas(join(rig.davRoot, job.nas_path!)).get('data/big.bin')).toBe(sha(big));
+    expect(rig.proxy.log.filter((l) => l.startsWith('PUT') && l.includes('.exlab-part-') && !l.includes('manifest'))).toHaveLength(2);
   });
 
   test('a size that differs at verify sends the file again', async () => {
