@@ -52,8 +52,8 @@ const connectivity: Connectivity = {
   },
 };
 
-const davFor = (s: Settings) =>
-  createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: xhrUpload });
+const davFor = (s: Settings, signal?: AbortSignal) =>
+  createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: xhrUpload, signal });
 
 // The previous owner's access handles are released a moment after its worker ends (50-280 ms measured).
 const OPEN_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600];

@@ -46,7 +46,11 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function createRig(overrides: Partial<Settings> = {}, auth?: { username: string; password: string }): Promise<Rig> {
+export async function createRig(
+  overrides: Partial<Settings> = {},
+  auth?: { username: string; password: string },
+  idleTimeoutMs = 2_000,
+): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'exlab-engine-'));
   const sqlite3 = await sqlite3InitModule();
   const db = new sqlite3.oo1.DB(':memory:', 'c');
@@ -65,8 +69,8 @@ export async function createRig(overrides: Partial<Settings> = {}, auth?: { user
     clock,
     connectivity: { online: () => true, metered: () => false, onChange: () => undefined },
     settings: () => settings,
-    dav: (s) =>
-      createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: fetchUpload, idleTimeoutMs: 2_000 }),
+    dav: (s, signal) =>
+      createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: fetchUpload, idleTimeoutMs, signal }),
   });
   return {
     queue,

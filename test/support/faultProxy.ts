@@ -17,7 +17,9 @@ export type Fault =
   /** Forward, then change the server's answer body before passing it on. */
   | { type: 'rewrite'; edit: (body: string) => string }
   /** Close the connection at once, no answer. */
-  | { type: 'drop' };
+  | { type: 'drop' }
+  /** Take the request and never answer. */
+  | { type: 'hang' };
 
 export interface FaultProxy {
   origin: string;
@@ -53,6 +55,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (fault?.type === 'status') {
       req.resume();
       req.on('end', () => res.writeHead(fault.status, { 'Content-Length': '0' }).end());
+      return;
+    }
+    if (fault?.type === 'hang') {
+      req.resume();
       return;
     }
     if (fault?.type === 'drop') {

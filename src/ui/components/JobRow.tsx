@@ -29,12 +29,17 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
   }
 
   const canFail = () => isLegalMove(props.job.state, 'failed');
+  // A run's name is the last folder of its NAS path; the local run path is only the device's bookkeeping.
+  const runName = () => props.job.nas_path?.split('/').pop() ?? props.job.run_path;
 
   return (
     <li class="job" data-testid="job" data-job-id={props.job.id} data-state={props.job.state}>
       <div class="job-main">
         <span class={`badge state-${props.job.state}`} data-testid="job-state">
           {STATE_LABELS[props.job.state]}
+        </span>
+        <span class="run-name" data-testid="job-name">
+          {runName()}
         </span>
         <span class="run-path" data-testid="job-run-path">
           {props.job.run_path}

@@ -228,6 +228,19 @@ describe('faults', () => {
   });
 });
 
+test('stopping the engine (another tab takes over) abandons an upload in flight at once; the job stays RUNNING for replay', async () => {
+  // A NAS that takes the PUT and never answers, and an idle timeout longer than the test: only an abort ends it.
+  rig = await createRig({}, undefined, 120_000);
+  rig.proxy.fault = (method) => (method === 'PUT' ? { type: 'hang' } : null);
+  const { job } = await intakeSample(rig);
+  rig.engine.start();
+  await rig.waitFor(job.id, (j) => j.state === 'running', 'RUNNING');
+  while (!rig.proxy.log.some((l) => l.startsWith('PUT'))) await new Promise((r) => setTimeout(r, 20));
+  await rig.engine.stop();
+  expect(await rig.queue.getById(job.id)).toMatchObject({ state: 'running', attempts: 0, last_error: null });
+  expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+});
+
 test('intake refuses a run that does not fit, naming the sizes, and keeps nothing', async () => {
   rig = await createRig();
   await expect(rig.intake('r', [{ relPath: 'big.bin', body: new Blob([new Uint8Array(5_000_000)]) }], 1_000_000)).rejects.toThrow(

@@ -51,7 +51,8 @@ export interface EngineDeps {
   clock: Clock;
   connectivity: Connectivity;
   settings: () => Settings;
-  dav: (settings: Settings) => DavClient;
+  /** A client for the NAS in `settings`; `signal` aborts its requests in flight. */
+  dav: (settings: Settings, signal?: AbortSignal) => DavClient;
   onProgress?: (p: Progress) => void;
   onStatus?: (s: EngineStatus) => void;
 }
@@ -245,7 +246,7 @@ export class SyncEngine {
 
   private async upload(job: SyncJobRow): Promise<void> {
     const { queue, files } = this.deps;
-    const dav = this.deps.dav(this.deps.settings());
+    const dav = this.deps.dav(this.deps.settings(), this.stopper.signal);
     const folder = this.runFolder(job);
     const all = await queue.listFiles(job.id);
     const bytesTotal = all.reduce((n, f) => n + f.size, 0);
@@ -276,7 +277,7 @@ export class SyncEngine {
   private async verify(job: SyncJobRow): Promise<SyncJobRow> {
     const { queue } = this.deps;
     const settings = this.deps.settings();
-    const dav = this.deps.dav(settings);
+    const dav = this.deps.dav(settings, this.stopper.signal);
     const folder = this.runFolder(job);
     const expected = await queue.listFiles(job.id);
     const remote = await dav.listFilesDeep(folder);

@@ -14,6 +14,7 @@ export interface DavOptions {
   upload: UploadFn;
   fetch?: typeof fetch;
   idleTimeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export type DavClient = ReturnType<typeof createDavClient>;
@@ -26,6 +27,7 @@ export function createDavClient(options: DavOptions) {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     upload: options.upload,
     idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    signal: options.signal,
   };
   return {
     baseUrl: ctx.baseUrl,

@@ -7,6 +7,7 @@ export type UploadFn = (
   headers: Record<string, string>,
   onProgress: (bytesSent: number) => void,
   idleTimeoutMs: number,
+  signal?: AbortSignal,
 ) => Promise<number>;
 
 /** What every operation needs: where the NAS is, who we are, and how to talk HTTP. */
@@ -17,6 +18,8 @@ export interface DavContext {
   upload: UploadFn;
   /** A request that sends or receives nothing for this long has stalled. */
   idleTimeoutMs: number;
+  /** Aborts every request in flight (the engine stops: another tab takes over, or the app updates). */
+  signal?: AbortSignal;
 }
 
 export interface SendOptions {
@@ -51,6 +54,7 @@ export async function retryDroppedConnection<T>(request: () => Promise<T>): Prom
 }
 
 async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
+  ctx.signal?.throwIfAborted();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ctx.idleTimeoutMs);
   let res: Response;
@@ -59,12 +63,13 @@ async function sendOnce(ctx: DavContext, method: string, url: string, options: S
       method,
       headers: { ...ctx.headers, ...options.headers },
       body: options.body,
-      signal: abort.signal,
+      signal: ctx.signal ? AbortSignal.any([abort.signal, ctx.signal]) : abort.signal,
       cache: 'no-store',
       credentials: 'omit',
       redirect: 'manual',
     });
-  } catch {
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
     throw abort.signal.aborted ? new TimeoutError(method, url) : new NetworkError(method, url);
   } finally {
     clearTimeout(timer);

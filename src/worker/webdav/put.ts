@@ -11,6 +11,6 @@ export async function putFile(
 ): Promise<void> {
   const url = davUrl(ctx.baseUrl, path);
   const headers = { ...ctx.headers, 'Content-Type': 'application/octet-stream' };
-  const status = await retryDroppedConnection(() => ctx.upload(url, body, headers, onProgress, ctx.idleTimeoutMs));
+  const status = await retryDroppedConnection(() => ctx.upload(url, body, headers, onProgress, ctx.idleTimeoutMs, ctx.signal));
   if (status !== 200 && status !== 201 && status !== 204) throw new DavHttpError('PUT', status, url);
 }

@@ -5,9 +5,11 @@ import type { UploadFn } from './context';
  * PUT through XMLHttpRequest: it streams a Blob from OPFS without reading it into memory and reports
  * upload progress (fetch has no upload progress; a streamed fetch body fails on HTTP/1.1).
  */
-export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutMs) =>
+export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutMs, signal) =>
   new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const xhr = new XMLHttpRequest();
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     let timer: ReturnType<typeof setTimeout>;
     const arm = () => {
       clearTimeout(timer);
@@ -30,7 +32,7 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
     xhr.onabort = () => {
       stalled = true;
       clearTimeout(timer);
-      reject(new TimeoutError('PUT', url));
+      reject(signal?.aborted ? signal.reason : new TimeoutError('PUT', url));
     };
     xhr.onerror = () => {
       clearTimeout(timer);
@@ -42,15 +44,18 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
   });
 
 /** PUT through fetch, where XHR does not exist (Node); no progress until the end. */
-export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idleTimeoutMs) => {
+export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idleTimeoutMs, signal) => {
+  signal?.throwIfAborted();
   const abort = new AbortController();
+  signal?.addEventListener('abort', () => abort.abort(), { once: true });
   const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, body.size / 1000));
   try {
     const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal, redirect: 'manual' });
     await res.body?.cancel().catch(() => undefined);
     onProgress(body.size);
     return res.status;
-  } catch {
+  } catch (err) {
+    if (signal?.aborted) throw err;
     throw abort.signal.aborted ? new TimeoutError('PUT', url) : new NetworkError('PUT', url);
   } finally {
     clearTimeout(timer);
