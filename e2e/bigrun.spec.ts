@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startApacheDav } from './fixtures/apacheDav.ts';
 import { launchChromium, type RealChromium } from './fixtures/launchChromium.ts';
+import { readDavLog } from './fixtures/davLog.ts';
 import { E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
@@ -139,8 +140,8 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
 
   const putsBySeq = new Map<number, number>();
   const prefix = `.exlab-part-${job.id.slice(0, 8)}-`;
-  for (const line of readFileSync(E2E_NAS_LOG, 'utf8').split('\n')) {
-    const m = line.startsWith('PUT ') ? decodeURIComponent(line).split(prefix)[1] : undefined;
+  for (const { method, path } of readDavLog(E2E_NAS_LOG)) {
+    const m = method === 'PUT' ? decodeURIComponent(path).split(prefix)[1] : undefined;
     if (m && /^\d+$/.test(m)) putsBySeq.set(Number(m), (putsBySeq.get(Number(m)) ?? 0) + 1);
   }
   for (const seq of uploadedBeforeKill) expect(putsBySeq.get(seq), `PUTs of file ${seq}, uploaded before the kill`).toBe(1);

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/freePort.ts';
 import { serveApp } from '../scripts/serveApp.ts';
+import { readDavLog } from './fixtures/davLog.ts';
 import { launchChromium } from './fixtures/launchChromium.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
@@ -67,7 +68,7 @@ test('an update deployed during a 300 MB upload waits for it; then the page runs
       const big = (await api.files(job.id)).value.find((f: { rel_path: string }) => f.rel_path === 'big.bin');
       return `.exlab-part-${job.id.slice(0, 8)}-${big.seq}`;
     });
-    const bigPuts = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('PUT ') && l.endsWith(temp));
+    const bigPuts = readDavLog(log).filter((r) => r.method === 'PUT' && r.path.endsWith(temp));
     expect(bigPuts).toHaveLength(1);
     await assertNoEarlyLocalDeletes(page);
   } finally {

@@ -26,7 +26,7 @@ export async function serveApp(options: {
   const dav = await startEmbeddedDav({
     root: davRoot,
     port: options.davPort ?? 0,
-    log: logFile ? (line) => appendFileSync(logFile, `${line}\n`) : undefined,
+    log: logFile ? (line) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`) : undefined,
   });
   const server = await preview({
     logLevel: 'warn',
