@@ -109,9 +109,13 @@ export class StorageFullError extends Error {
     readonly neededBytes: number,
     readonly freeBytes: number | null,
   ) {
-    super(
-      `The run needs ${formatBytes(neededBytes)}${freeBytes === null ? '' : ` but the device has ${formatBytes(freeBytes)} free`}; free some space (or let verified runs be cleaned up), then try again.`,
-    );
+    // The browser's estimate can disagree with its quota (it may say there is room when a write was
+    // just refused); then only the fact is reported.
+    const free =
+      freeBytes !== null && freeBytes < neededBytes
+        ? ` but the device has ${formatBytes(freeBytes)} free`
+        : ' and the device ran out of space while storing it';
+    super(`The run needs ${formatBytes(neededBytes)}${free}; free some space (or let verified runs be cleaned up), then try again.`);
   }
 }
 

@@ -42,6 +42,7 @@ export function NewRunForm() {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
+    setMessage(null);
     setCopied({ done: 0, total: totalBytes() });
     const res = await store.addRun({ equipmentId: equipmentId(), runName: runName(), files: picked() }, (done, total) =>
       setCopied({ done, total }),
