@@ -56,10 +56,10 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
   await addRunFromFolder(page, 'ms-07', 'big run', folder);
   const job = await onlyJob(page);
 
-  const baseline = browser.rssByType();
+  const baseline = await browser.rssByType();
   const peak = { ...baseline };
-  const sampler = setInterval(() => {
-    for (const [type, bytes] of Object.entries(browser!.rssByType())) peak[type] = Math.max(peak[type] ?? 0, bytes);
+  const sampler = setInterval(async () => {
+    for (const [type, bytes] of Object.entries(await browser!.rssByType())) peak[type] = Math.max(peak[type] ?? 0, bytes);
   }, 100);
   try {
     await api(page, 'return api.updateSettings({ paused: false });');

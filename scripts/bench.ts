@@ -16,7 +16,8 @@ import { serveApp } from './serveApp.ts';
 const QUICK = process.argv.includes('--quick');
 const BIG_QUEUE = QUICK ? 20_000 : 100_000;
 const CALLS = QUICK ? 400 : 2_000;
-const UPLOAD_MB = QUICK ? 64 : 500;
+const UPLOAD_MB = QUICK ? 64 : 1024;
+const SMALL_FILES = QUICK ? 200 : 2000;
 
 interface Figure {
   name: string;
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     const page = await second.context.newPage();
     await page.goto(app.url);
     await page.waitForSelector('[data-testid=ownership][data-status=owner]');
-    figures.push(...(await uploadFigures(page, app.url, work)));
+    figures.push(...(await uploadFigures(page, app.url, work, () => second.rssByType())));
   } finally {
     await second.close();
     await app.stop();
@@ -186,55 +187,27 @@ async function main(): Promise<void> {
   report(figures);
 }
 
-/**
- * A run of one UPLOAD_MB file: the app's upload (PUT to a temporary name + MOVE) against `curl -T` of the
- * same file to the same server through the same proxy, and the verify pass (PROPFIND, GET, SHA-256,
- * manifest) against hash-wasm hashing the same bytes from memory.
- */
-async function uploadFigures(page: Page, appUrl: string, work: string): Promise<Figure[]> {
-  const file = join(work, 'upload', 'capture.bin');
-  mkdirSync(join(work, 'upload'), { recursive: true });
-  const fd = openSync(file, 'w');
-  const chunk = randomBytes(1 << 20);
-  for (let i = 0; i < UPLOAD_MB; i++) writeSync(fd, chunk.fill(i & 0xff, 0, 1));
-  closeSync(fd);
-  const bytes = UPLOAD_MB * 2 ** 20;
-
-  // Not execFileSync: the WebDAV server runs in this very process and must keep serving.
-  const run = promisify(execFile);
-  await run('curl', ['-sS', '-X', 'MKCOL', `${appUrl}dav/curl-ref/`]);
-  const curlStart = performance.now();
-  await run('curl', ['-sS', '-o', '/dev/null', '-T', file, `${appUrl}dav/curl-ref/capture.bin`]);
-  const curlRate = bytes / ((performance.now() - curlStart) / 1000);
-  const getStart = performance.now();
-  await run('curl', ['-sS', '-o', '/dev/null', `${appUrl}dav/curl-ref/capture.bin`]);
-  const curlGetRate = bytes / ((performance.now() - getStart) / 1000);
-
-  const data = readFileSync(file);
-  const hasher = await createSHA256();
-  const hashStart = performance.now();
-  hasher.update(data);
-  hasher.digest('hex');
-  const hashRate = bytes / ((performance.now() - hashStart) / 1000);
-
+/** Queue `folder` as a run, let it sync, and return how long upload and verify took (from the job's history). */
+async function syncRun(page: Page, folder: string, runName: string): Promise<{ uploadMs: number; verifyMs: number }> {
   await measure(page, `await api.updateSettings({ paused: true, retentionHours: 1, verifyMode: 'checksum' }); return 0;`, null);
+  const form = page.getByRole('form', { name: 'New run' });
   // A folder goes by path; a single file over 50 MB would be copied through the CDP connection.
-  await page.locator('[data-testid=pick-folder]').setInputFiles(resolve(join(work, 'upload')));
-  await page.getByRole('form', { name: 'New run' }).getByLabel('Equipment id').fill('bench');
-  await page.getByRole('form', { name: 'New run' }).getByLabel('Run name').fill('upload-bench');
-  await page.getByRole('form', { name: 'New run' }).getByRole('button', { name: 'Queue run' }).click();
-  await page.getByText('Queued upload-bench').waitFor({ timeout: 300_000 });
+  await form.getByTestId('pick-folder').setInputFiles(resolve(folder));
+  await form.getByLabel('Equipment id').fill('bench');
+  await form.getByLabel('Run name').fill(runName);
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await page.getByText(`Queued ${runName}`).waitFor({ timeout: 600_000 });
   const jobId = await measure(
     page,
     `let after = null;
      do {
        const r = await api.list({ state: 'queued', after, limit: 500 });
-       const job = r.value.jobs.find((j) => j.nas_path && j.nas_path.endsWith('upload-bench'));
+       const job = r.value.jobs.find((j) => j.nas_path && j.nas_path.endsWith(arg));
        if (job) return job.id;
        after = r.value.next;
      } while (after);
      throw new Error('the benchmark run was not queued');`,
-    null,
+    runName,
   );
   await measure(page, `await api.updateSettings({ paused: false }); return 0;`, null);
   const events = (await measure(
@@ -247,13 +220,71 @@ async function uploadFigures(page: Page, appUrl: string, work: string): Promise<
     jobId,
   )) as unknown as { kind: string; at: string }[];
   const at = (kind: string) => Date.parse(events.find((e) => e.kind === kind)?.at ?? 'x');
-  const uploadRate = bytes / ((at('uploaded') - at('upload-started')) / 1000);
-  const verifyRate = bytes / ((at('verified') - at('uploaded')) / 1000);
-  const mb = (n: number) => n / 2 ** 20;
+  if (!events.some((e) => e.kind === 'verified')) throw new Error(`${runName} failed: ${JSON.stringify(events.at(-1))}`);
+  return { uploadMs: at('uploaded') - at('upload-started'), verifyMs: at('verified') - at('uploaded') };
+}
+
+/**
+ * A run of one UPLOAD_MB file and a run of SMALL_FILES small files: the app's upload (PUT to a temporary
+ * name + MOVE) against curl sending the same bytes to the same server through the same proxy; the
+ * verify pass (PROPFIND, GET, SHA-256, manifest) against hash-wasm hashing the same bytes in memory and
+ * against curl reading them back; the browser's renderer memory during the big run.
+ */
+async function uploadFigures(page: Page, appUrl: string, work: string, rss: () => Promise<Record<string, number>>): Promise<Figure[]> {
+  const bigDir = join(work, 'upload-big');
+  mkdirSync(bigDir, { recursive: true });
+  const file = join(bigDir, 'capture.bin');
+  const fd = openSync(file, 'w');
+  const chunk = randomBytes(1 << 20);
+  for (let i = 0; i < UPLOAD_MB; i++) writeSync(fd, chunk.fill(i & 0xff, 0, 1));
+  closeSync(fd);
+  const bytes = UPLOAD_MB * 2 ** 20;
+  const smallDir = join(work, 'upload-small');
+  mkdirSync(smallDir, { recursive: true });
+  let smallBytes = 0;
+  const smallNames: string[] = [];
+  for (let i = 0; i < SMALL_FILES; i++) {
+    const body = randomBytes(4096 + ((i * 7919) % 12288));
+    smallBytes += body.length;
+    smallNames.push(`s${i}.dat`);
+    writeFileSync(join(smallDir, `s${i}.dat`), body);
+  }
+
+  // Not execFileSync: the WebDAV server runs in this very process and must keep serving.
+  const run = promisify(execFile);
+  const timed = async (args: string[], cwd?: string) => {
+    const t0 = performance.now();
+    await run('curl', ['-sS', '-o', '/dev/null', ...args], { cwd, maxBuffer: 1 << 24 });
+    return performance.now() - t0;
+  };
+  await run('curl', ['-sS', '-X', 'MKCOL', `${appUrl}dav/curl-ref/`]);
+  const curlPutMs = await timed(['-T', file, `${appUrl}dav/curl-ref/capture.bin`]);
+  const curlGetMs = await timed([`${appUrl}dav/curl-ref/capture.bin`]);
+  await run('curl', ['-sS', '-X', 'MKCOL', `${appUrl}dav/curl-small/`]);
+  // One curl process sends every small file ("-T {a,b,...}"), as fast as curl can.
+  const curlSmallMs = await timed(['-T', `{${smallNames.join(',')}}`, `${appUrl}dav/curl-small/`], smallDir);
+
+  const data = readFileSync(file);
+  const hasher = await createSHA256();
+  const hashStart = performance.now();
+  hasher.update(data);
+  hasher.digest('hex');
+  const hashRate = bytes / ((performance.now() - hashStart) / 1000);
+
+  const before = (await rss()).renderer ?? 0;
+  let peak = before;
+  const sampler = setInterval(async () => (peak = Math.max(peak, (await rss()).renderer ?? 0)), 250);
+  const big = await syncRun(page, bigDir, 'upload-bench').finally(() => clearInterval(sampler));
+  const small = await syncRun(page, smallDir, 'small-files-bench');
+
+  const mbps = (b: number, ms: number) => b / 2 ** 20 / (ms / 1000);
   return [
-    { name: `upload of a ${UPLOAD_MB} MB run (PUT + MOVE)`, value: mb(uploadRate), unit: 'MB/s', reference: { name: 'curl -T, same server', value: mb(curlRate) } },
-    { name: `verify of it (PROPFIND, GET, SHA-256, manifest)`, value: mb(verifyRate), unit: 'MB/s', reference: { name: 'hash-wasm raw', value: mb(hashRate) } },
-    { name: `verify of it, against reading it back alone`, value: mb(verifyRate), unit: 'MB/s', reference: { name: 'curl GET, same server', value: mb(curlGetRate) } },
+    { name: `upload of a ${UPLOAD_MB} MB run (PUT + MOVE)`, value: mbps(bytes, big.uploadMs), unit: 'MB/s', reference: { name: 'curl -T, same server', value: mbps(bytes, curlPutMs) } },
+    { name: `verify of it (PROPFIND, GET, SHA-256, manifest)`, value: mbps(bytes, big.verifyMs), unit: 'MB/s', reference: { name: 'hash-wasm raw', value: hashRate / 2 ** 20 } },
+    { name: `verify of it, against reading it back alone`, value: mbps(bytes, big.verifyMs), unit: 'MB/s', reference: { name: 'curl GET, same server', value: mbps(bytes, curlGetMs) } },
+    { name: `renderer memory growth during the ${UPLOAD_MB} MB upload and verify`, value: (peak - before) / 2 ** 20, unit: 'MB' },
+    { name: `upload of a run of ${SMALL_FILES} small files (${(smallBytes / 2 ** 20).toFixed(1)} MB)`, value: SMALL_FILES / (small.uploadMs / 1000), unit: 'files/s', reference: { name: 'curl -T, one process', value: SMALL_FILES / (curlSmallMs / 1000) } },
+    { name: `verify of the small-file run`, value: SMALL_FILES / (small.verifyMs / 1000), unit: 'files/s' },
   ];
 }
 

@@ -60,6 +60,8 @@ export interface EngineDeps {
 export const MANIFEST_NAME = 'manifest-sha256.txt';
 const TEMP_PREFIX = '.exlab-part-';
 const PROGRESS_INTERVAL_MS = 250;
+/** Files of one run sent at once. */
+const FILE_CONCURRENCY = 4;
 const IDLE_RECHECK_MS = 60_000;
 const PROBE_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
@@ -251,26 +253,51 @@ export class SyncEngine {
     const all = await queue.listFiles(job.id);
     const bytesTotal = all.reduce((n, f) => n + f.size, 0);
     let bytesDone = all.filter((f) => f.uploaded_at).reduce((n, f) => n + f.size, 0);
+    const inFlight = new Map<number, number>();
     const meter = this.progressMeter(job.id, 'upload', bytesTotal);
+    const report = (force = false) => meter(bytesDone + [...inFlight.values()].reduce((a, b) => a + b, 0), force);
 
     await dav.createCollections(folder);
-    const made = new Set<string>();
-    for (const file of all.filter((f) => !f.uploaded_at)) {
-      this.stopper.signal.throwIfAborted();
-      const segments = relPathSegments(file.rel_path);
-      const dir = [...folder, ...segments.slice(0, -1)];
-      if (segments.length > 1 && !made.has(dir.join('/'))) {
-        await dav.createCollections(dir);
-        made.add(dir.join('/'));
+    const folders = new Map<string, Promise<void>>();
+    const ensureFolder = (dir: string[]) => {
+      const key = dir.join('/');
+      if (!folders.has(key)) folders.set(key, dav.createCollections(dir));
+      return folders.get(key)!;
+    };
+    const pending = all.filter((f) => !f.uploaded_at);
+    let next = 0;
+    let failed = false;
+    // A few files at a time: a run of many small files is bound by round trips, not bandwidth.
+    const lane = async () => {
+      while (next < pending.length && !failed) {
+        const file = pending[next++];
+        this.stopper.signal.throwIfAborted();
+        const segments = relPathSegments(file.rel_path);
+        const dir = [...folder, ...segments.slice(0, -1)];
+        if (segments.length > 1) await ensureFolder(dir);
+        const body = await files.open(job.id, file.seq, file.rel_path);
+        const temp = [...dir, tempName(job.id, file.seq)];
+        await dav.putFile(temp, body, (sent) => {
+          inFlight.set(file.seq, sent);
+          report();
+        });
+        await dav.moveFile(temp, [...folder, ...segments]);
+        await queue.markFileUploaded(job.id, file.seq, formatInstant(this.deps.clock.now()));
+        inFlight.delete(file.seq);
+        bytesDone += file.size;
+        report(true);
       }
-      const body = await files.open(job.id, file.seq, file.rel_path);
-      const temp = [...dir, tempName(job.id, file.seq)];
-      await dav.putFile(temp, body, (sent) => meter(bytesDone + sent));
-      await dav.moveFile(temp, [...folder, ...segments]);
-      await queue.markFileUploaded(job.id, file.seq, formatInstant(this.deps.clock.now()));
-      bytesDone += file.size;
-      meter(bytesDone, true);
-    }
+    };
+    const lanes = await Promise.allSettled(
+      Array.from({ length: Math.min(FILE_CONCURRENCY, pending.length) }, () =>
+        lane().catch((err) => {
+          failed = true;
+          throw err;
+        }),
+      ),
+    );
+    const rejected = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (rejected) throw rejected.reason;
   }
 
   /** One verify pass; returns the job as it stands after it. */

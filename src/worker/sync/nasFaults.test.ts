@@ -123,8 +123,14 @@ test('a NAS that reports a wrong size is caught by verify, which sends the files
 
 test('a NAS that drops every other connection: each request is tried again at once, and the run lands whole', async () => {
   rig = await createRig();
-  let n = 0;
-  rig.proxy.fault = () => (n++ % 2 === 0 ? { type: 'drop' } : null);
+  // Every other connection for each request: the first try of every request is dropped, its retry is
+  // not (counted per request, since a run's files go several at a time).
+  const seen = new Map<string, number>();
+  rig.proxy.fault = (method, path) => {
+    const n = seen.get(`${method} ${path}`) ?? 0;
+    seen.set(`${method} ${path}`, n + 1);
+    return n % 2 === 0 ? { type: 'drop' } : null;
+  };
   const { run, job } = await start(rig);
   const done = await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
   expect(done.attempts).toBe(0);
