@@ -6,7 +6,7 @@ import { freePort } from '../scripts/freePort.ts';
 import { serveApp } from '../scripts/serveApp.ts';
 import { readDavLog } from './fixtures/davLog.ts';
 import { launchChromium } from './fixtures/launchChromium.ts';
-import { openApp } from './fixtures/queuePage.ts';
+import { openApp, showView } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
@@ -31,6 +31,7 @@ async function jobs(page: Page): Promise<Job[]> {
 
 /** Start intake of a run from its folder, without waiting for it to finish (a kill may cut it). */
 async function startIntake(page: Page, name: string, folder: string): Promise<void> {
+  await showView(page, 'New run');
   const form = page.getByRole('form', { name: 'New run' });
   await form.getByLabel('Equipment id').fill('cam-1');
   await form.getByTestId('pick-folder').setInputFiles(folder);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
 import { launchChromium } from './fixtures/launchChromium.ts';
-import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
+import { enqueueRun, jobRow, listCount, openApp, searchQueue } from './fixtures/queuePage.ts';
 
 test('a run queued right before the browser is killed is there after a restart', async ({ baseURL }) => {
   const profile = mkdtempSync(join(tmpdir(), 'exlab-profile-'));
@@ -12,7 +12,7 @@ test('a run queued right before the browser is killed is there after a restart',
       const chromium = await launchChromium(profile);
       const page = await chromium.context.newPage();
       await openApp(page, baseURL, { paused: round === 1 });
-      await expect(page.getByTestId('job')).toHaveCount((round - 1) * 21);
+      await expect(listCount(page)).toHaveText(`${(round - 1) * 21} jobs`);
       await enqueueRun(page, 'hplc-01', `/runs/crash-${round}`);
       // Twenty more through the worker API at once: they share commits; each resolved one must survive.
       const resolved = await page.evaluate(async (r) => {
@@ -28,8 +28,17 @@ test('a run queued right before the browser is killed is there after a restart',
     const chromium = await launchChromium(profile);
     const page = await chromium.context.newPage();
     await openApp(page, baseURL);
-    await expect(page.getByTestId('job')).toHaveCount(63);
-    for (const round of [1, 2, 3]) await expect(jobRow(page, `/runs/crash-${round}`)).toHaveAttribute('data-state', 'queued');
+    await expect(listCount(page)).toHaveText('63 jobs');
+    for (const round of [1, 2, 3]) {
+      await searchQueue(page, `/runs/crash-${round}`);
+      await expect(page.getByTestId('job-run-path').first()).toHaveText(`/runs/crash-${round}-19`);
+      await expect(listCount(page)).toHaveText('21 jobs');
+      // Newest first: the round's first run is the last of its 21.
+      await expect(async () => {
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await expect(jobRow(page, `/runs/crash-${round}`)).toHaveAttribute('data-state', 'queued', { timeout: 500 });
+      }).toPass({ timeout: 10_000 });
+    }
     await chromium.close();
   } finally {
     rmSync(profile, { recursive: true, force: true });

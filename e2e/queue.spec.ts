@@ -1,50 +1,60 @@
 import { expect, test } from './fixtures/test.ts';
-import { enqueueRun, jobRow, openApp, shownJobs } from './fixtures/queuePage.ts';
+import { enqueueRun, jobRow, openApp, openJob, showView, shownJobs } from './fixtures/queuePage.ts';
 
 test('three runs queued in the page are all there after a reload, with their fields', async ({ page }) => {
   await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/2025-06-01/a');
   await enqueueRun(page, 'hplc-01', '/runs/2025-06-01/b');
   await enqueueRun(page, 'ms-07', '/runs/2025-06-01/c');
-  const row = jobRow(page, '/runs/2025-06-01/b');
-  await row.getByRole('button', { name: 'Record failure' }).click();
-  await row.getByLabel('What went wrong').fill('NAS answered 503');
-  await row.getByRole('button', { name: 'Save failure' }).click();
-  await expect(row.getByTestId('job-attempts')).toHaveText('1');
+  await openJob(page, jobRow(page, '/runs/2025-06-01/b'));
+  const detail = page.getByTestId('job-detail');
+  await detail.getByText('Record a failure or stop syncing').click();
+  await detail.getByLabel('What went wrong').fill('NAS answered 503');
+  await detail.getByRole('button', { name: 'Record failure (retry later)' }).click();
+  await expect(detail.getByTestId('job-attempts')).toHaveText('1');
 
   await page.reload();
   await openApp(page, '/', { paused: true });
+  await showView(page, 'Queue');
   await expect(page.getByTestId('job')).toHaveCount(3);
+  // Newest first.
   expect(await shownJobs(page)).toEqual([
-    { runPath: '/runs/2025-06-01/a', equipment: 'hplc-01', state: 'queued', attempts: '0', lastError: null },
-    { runPath: '/runs/2025-06-01/b', equipment: 'hplc-01', state: 'queued', attempts: '1', lastError: 'NAS answered 503' },
-    { runPath: '/runs/2025-06-01/c', equipment: 'ms-07', state: 'queued', attempts: '0', lastError: null },
+    { runPath: '/runs/2025-06-01/c', equipment: 'ms-07', state: 'queued', attempts: '0', reason: null },
+    { runPath: '/runs/2025-06-01/b', equipment: 'hplc-01', state: 'queued', attempts: '1', reason: 'NAS answered 503' },
+    { runPath: '/runs/2025-06-01/a', equipment: 'hplc-01', state: 'queued', attempts: '0', reason: null },
   ]);
   await expect(jobRow(page, '/runs/2025-06-01/b').getByTestId('job-next-attempt')).toHaveText(/^in \d+ s$|^due now$/);
 });
 
-test('a failure fails the job at once when it is terminal, and Retry queues it again', async ({ page }) => {
+test('"Stop syncing this run" fails the job at once with the reason typed, and Retry queues it again', async ({ page }) => {
   await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/retry-me');
-  const row = jobRow(page, '/runs/retry-me');
-  await row.getByRole('button', { name: 'Record failure' }).click();
-  await row.getByLabel('What went wrong').fill('401 wrong password');
-  await row.getByLabel(/Fail now/).check();
-  await row.getByRole('button', { name: 'Save failure' }).click();
-  await expect(row).toHaveAttribute('data-state', 'failed');
-  await expect(row.getByTestId('job-state')).toHaveText('Failed');
-  await expect(row.getByTestId('job-last-error')).toHaveText('401 wrong password');
-  await expect(page.getByRole('button', { name: /^Failed/ }).locator('.count')).toHaveText('1');
+  await openJob(page, jobRow(page, '/runs/retry-me'));
+  const detail = page.getByTestId('job-detail');
+  await detail.getByText('Record a failure or stop syncing').click();
+  await detail.getByLabel('What went wrong').fill('sample was contaminated');
+  await detail.getByRole('button', { name: 'Stop syncing this run' }).click();
+  await expect(detail).toHaveAttribute('data-state', 'failed');
+  await expect(detail.getByTestId('job-state')).toHaveText('Failed');
+  await expect(detail.getByTestId('job-reason')).toHaveText('Stopped by an operator. Reason: sample was contaminated');
+  await expect(detail.getByTestId('job-last-error')).toHaveText('stopped_by_operator: sample was contaminated');
+  await expect(detail.getByTestId('job-attempts')).toHaveText('0');
+  await expect(page.getByTestId('problem-count')).toHaveText('1');
 
-  await row.getByRole('button', { name: 'Retry' }).click();
-  await expect(row).toHaveAttribute('data-state', 'queued');
-  await expect(row.getByTestId('job-attempts')).toHaveText('0');
-  await expect(row.getByTestId('job-last-error')).toHaveCount(0);
+  await detail.getByRole('button', { name: 'Retry' }).click();
+  await expect(detail).toHaveAttribute('data-state', 'queued');
+  await expect(detail.getByTestId('job-reason')).toHaveCount(0);
+  const kinds = await detail.getByTestId('job-history').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-kind')));
+  expect(kinds).toEqual(['stopped', 'retried']);
+  await showView(page, 'Queue');
+  await expect(page.getByRole('button', { name: /^Failed/ }).locator('.count')).toHaveText('0');
 });
 
 test('bad input is refused with a message and nothing is queued', async ({ page }) => {
   await openApp(page, '/', { paused: true });
   await enqueueRun(page, 'hplc-01', '/runs/once');
+  await showView(page, 'New run');
+  await page.getByText('Queue a run by path, without files').click();
   const form = page.getByRole('form', { name: 'Queue a run by path' });
   await form.getByLabel('Run path').fill('/runs/once');
   await form.getByRole('button', { name: 'Queue run' }).click();
@@ -52,6 +62,7 @@ test('bad input is refused with a message and nothing is queued', async ({ page 
   await form.getByLabel('Run path').fill('/runs/\u202Egnp.exe');
   await form.getByRole('button', { name: 'Queue run' }).click();
   await expect(form.getByRole('alert')).toContainText('control characters');
+  await showView(page, 'Queue');
   await expect(page.getByTestId('job')).toHaveCount(1);
 });
 
@@ -60,7 +71,16 @@ test('a run name that looks like markup is shown as text', async ({ page }) => {
   const hostile = '<img src=x onerror="document.title=\'pwned\'">';
   await enqueueRun(page, 'hplc-01', hostile);
   await expect(jobRow(page, hostile)).toBeVisible();
-  await expect(page.locator('img')).toHaveCount(0);
+  await expect(jobRow(page, hostile).getByTestId('job-name')).toHaveText(hostile);
+  await openJob(page, jobRow(page, hostile));
+  await expect(page.getByTestId('job-detail').getByTestId('job-name')).toHaveText(hostile);
+  // Everywhere it is shown: queue row, job page, and as a problem with a hostile reason too.
+  await page.getByText('Record a failure or stop syncing').click();
+  await page.getByLabel('What went wrong').fill(hostile);
+  await page.getByRole('button', { name: 'Stop syncing this run' }).click();
+  await showView(page, 'Problems');
+  await expect(page.getByTestId('problem-reason')).toContainText(hostile);
+  await expect(page.locator('main img')).toHaveCount(0);
   await expect(page).toHaveTitle('exlab-sync');
 });
 

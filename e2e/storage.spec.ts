@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import { launchChromium } from './fixtures/launchChromium.ts';
-import { openApp } from './fixtures/queuePage.ts';
+import { openApp, showView } from './fixtures/queuePage.ts';
 import { makeRunFolder } from './fixtures/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
@@ -36,9 +36,13 @@ test('quota too small for a run, and quota gone in the middle of intake: refused
     const folder = join(work, 'run');
     mkdirSync(folder);
     makeRunFolder(folder, { names: ['a.txt'], bigFiles: Array.from({ length: 6 }, (_, i) => ({ name: `part-${i}.bin`, mb: 8 })) });
+    await showView(page, 'New run');
     const form = page.getByRole('form', { name: 'New run' });
     await form.getByLabel('Equipment id').fill('hplc-01');
     await form.getByTestId('pick-folder').setInputFiles(folder);
+    // The form shows the run's size against the free space the browser reports. That estimate does not
+    // follow the CDP quota override, so the form lets the run through and the worker must refuse it.
+    await expect(form.getByTestId('picked-summary')).toHaveText(/^7 files, 50\.3 MB; [\d.]+ (GB|MB) free on this device$/);
 
     // 1. Not enough room from the start: refused before anything is written.
     await setQuota(cdp, origin, usage + 10 * 2 ** 20);

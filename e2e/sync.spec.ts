@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
 import { E2E_NAS_ROOT } from './fixtures/paths.ts';
-import { addRunFromFolder, jobRowByNasPath, openApp } from './fixtures/queuePage.ts';
+import { addRunFromFolder, jobRowByName, openApp, openJob } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
 
 const today = () => {
@@ -21,7 +21,7 @@ test('a run picked as a folder lands on the embedded NAS byte-identical, is veri
 
   await addRunFromFolder(page, 'hplc-01', 'awkward run #1', folder);
   const nasPath = `hplc-01/${today()}/awkward run #1`;
-  const row = jobRowByNasPath(page, nasPath);
+  const row = jobRowByName(page, 'awkward run #1');
   await expect(row).toHaveAttribute('data-state', 'cleaned', { timeout: 60_000 });
 
   const onNas = hashTree(join(E2E_NAS_ROOT, nasPath));
@@ -79,8 +79,10 @@ test('a run file gone from the device before upload fails the job at once: local
     await api.updateSettings({ paused: false });
     return file.rel_path as string;
   });
-  const row = jobRowByNasPath(page, `hplc-01/${today()}/vanishing`);
+  const row = jobRowByName(page, 'vanishing');
   await expect(row).toHaveAttribute('data-state', 'failed');
-  await expect(row.getByTestId('job-last-error')).toHaveText(`local_file_vanished: ${gone}`);
+  await expect(row.getByTestId('job-reason')).toContainText('A file of this run is gone from the device');
   await expect(row.getByTestId('job-attempts')).toHaveText('0');
+  await openJob(page, row);
+  await expect(page.getByTestId('job-last-error')).toHaveText(`local_file_vanished: ${gone}`);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures/test.ts';
-import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
+import { enqueueRun, jobRow, openApp, showView } from './fixtures/queuePage.ts';
 
 test('two tabs: one owns the queue, the other says so and takes over when the first closes', async ({ context }) => {
   const a = await context.newPage();
@@ -10,12 +10,14 @@ test('two tabs: one owns the queue, the other says so and takes over when the fi
   await b.goto('/');
   await expect(b.getByTestId('open-elsewhere')).toBeVisible();
   await expect(b.getByTestId('ownership')).toHaveAttribute('data-status', 'elsewhere');
+  await showView(b, 'New run');
   await expect(b.getByRole('button', { name: 'Queue run' })).toBeDisabled();
   await expect(a.getByTestId('ownership')).toHaveAttribute('data-status', 'owner');
 
   await a.close();
   await expect(b.getByTestId('ownership')).toHaveAttribute('data-status', 'owner');
   await expect(b.getByTestId('open-elsewhere')).toHaveCount(0);
+  await showView(b, 'Queue');
   await expect(jobRow(b, '/runs/from-tab-a')).toBeVisible();
   await enqueueRun(b, 'hplc-01', '/runs/from-tab-b');
 

@@ -6,7 +6,7 @@ import { freePort } from '../scripts/freePort.ts';
 import { serveApp } from '../scripts/serveApp.ts';
 import { readDavLog } from './fixtures/davLog.ts';
 import { launchChromium } from './fixtures/launchChromium.ts';
-import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
+import { addRunFromFolder, jobRowByName, openApp } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
@@ -42,7 +42,7 @@ test('an update deployed during a 300 MB upload waits for it; then the page runs
     await addRunFromFolder(page, 'ms-07', 'update run', folder);
     await addRunFromFolder(page, 'ms-07', 'second run', join(folder, '..', 'run'));
     await page.evaluate(() => (globalThis as any).exlabApi.updateSettings({ paused: false }));
-    await expect(page.getByTestId('job').first()).toHaveAttribute('data-state', 'running');
+    await expect(jobRowByName(page, 'update run')).toHaveAttribute('data-state', 'running');
 
     // Deploy the new version where the old one is served, and let the page find it.
     cpSync(v2, live, { recursive: true });
@@ -55,9 +55,9 @@ test('an update deployed during a 300 MB upload waits for it; then the page runs
     await expect(page.getByTestId('app-version')).toContainText('+v2', { timeout: 120_000 });
     await openApp(page, app.url);
     await expect(page.getByTestId('job')).toHaveCount(2);
-    await expect(page.getByTestId('job').first()).toHaveAttribute('data-state', 'verified', { timeout: 60_000 });
-    await expect(page.getByTestId('job').nth(1)).toHaveAttribute('data-state', 'verified', { timeout: 60_000 });
-    const nasPath = (await page.getByTestId('job').first().getByTestId('job-nas-path').textContent())!;
+    await expect(jobRowByName(page, 'update run')).toHaveAttribute('data-state', 'verified', { timeout: 60_000 });
+    await expect(jobRowByName(page, 'second run')).toHaveAttribute('data-state', 'verified', { timeout: 60_000 });
+    const nasPath = (await jobRowByName(page, 'update run').getByTestId('job-nas-path').textContent())!;
     const onNas = hashTree(join(davRoot, nasPath));
     onNas.delete('manifest-sha256.txt');
     expect(onNas).toEqual(hashTree(folder));

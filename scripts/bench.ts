@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     figures.push({ name: `reload to queue open, replay of 5,000 RUNNING in ${BIG_QUEUE.toLocaleString('en')} jobs`, value: Date.now() - t0, unit: 'ms' });
     const running = await measure(page, `return (await api.counts()).value.running;`, null);
     if (running !== 0) throw new Error(`replay left ${running} RUNNING jobs`);
+    figures.push(...(await queueViewFigures(page, t0)));
 
   } finally {
     await browser.close();
@@ -187,9 +188,50 @@ async function main(): Promise<void> {
   report(figures);
 }
 
+/**
+ * The Queue view on the big queue, as a person sees it: the reload started at `reloadT0`; first rows on
+ * screen; the last row reached by scrolling; an equipment filter applied. Plus the worker's cost of the
+ * list's farthest window, which is what scrolling to the end asks for.
+ */
+async function queueViewFigures(page: Page, reloadT0: number): Promise<Figure[]> {
+  const n = BIG_QUEUE.toLocaleString('en');
+  await page.waitForSelector('[data-testid=job]');
+  const firstRows = Date.now() - reloadT0;
+  const lastWindow = await measure(
+    page,
+    `const t0 = performance.now(); const r = await api.listRange({}, arg.n - 100, 100);
+     if (r.value.jobs.length !== 100) throw new Error('short window'); return performance.now() - t0;`,
+    { n: BIG_QUEUE },
+  );
+  const toEnd = await page.evaluate(async (last) => {
+    const t0 = performance.now();
+    // Row heights are measured as rows appear, so the list's height settles as it is scrolled: keep going.
+    while (!document.querySelector(`[data-index="${last}"] [data-testid=job]`)) {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      if (performance.now() - t0 > 60_000) throw new Error('the end of the list was not reached in 60 s');
+    }
+    return performance.now() - t0;
+  }, BIG_QUEUE - 1);
+  const t1 = Date.now();
+  await page.getByRole('combobox', { name: 'Equipment' }).selectOption('eq-3');
+  await page.waitForFunction(() => {
+    const shown = [...document.querySelectorAll('[data-testid=job-equipment]')].map((e) => e.textContent);
+    return shown.length > 0 && shown.every((t) => t === 'eq-3');
+  });
+  const filtered = Date.now() - t1;
+  return [
+    { name: `reload to the first rows of ${n} jobs on screen`, value: firstRows, unit: 'ms' },
+    { name: `the farthest window (100 rows at offset ${(BIG_QUEUE - 100).toLocaleString('en')}) from the worker`, value: lastWindow, unit: 'ms' },
+    { name: `scroll the Queue view from its top to its last row, ${n} jobs`, value: toEnd, unit: 'ms' },
+    { name: `filter ${n} jobs by equipment, first rows on screen`, value: filtered, unit: 'ms' },
+  ];
+}
+
 /** Queue `folder` as a run, let it sync, and return how long upload and verify took (from the job's history). */
 async function syncRun(page: Page, folder: string, runName: string): Promise<{ uploadMs: number; verifyMs: number }> {
   await measure(page, `await api.updateSettings({ paused: true, retentionHours: 1, verifyMode: 'checksum' }); return 0;`, null);
+  await page.getByRole('link', { name: 'New run' }).click();
   const form = page.getByRole('form', { name: 'New run' });
   // A folder goes by path; a single file over 50 MB would be copied through the CDP connection.
   await form.getByTestId('pick-folder').setInputFiles(resolve(folder));
@@ -197,6 +239,8 @@ async function syncRun(page: Page, folder: string, runName: string): Promise<{ u
   await form.getByLabel('Run name').fill(runName);
   await form.getByRole('button', { name: 'Queue run' }).click();
   await page.getByText(`Queued ${runName}`).waitFor({ timeout: 600_000 });
+  // Watch it as a technician would: the Queue view, with its progress bar.
+  await page.getByRole('link', { name: 'Queue', exact: true }).click();
   const jobId = await measure(
     page,
     `let after = null;

@@ -1,5 +1,5 @@
 import { ConstraintError, IllegalMoveError, StorageFullError, UnknownJobError, fail, ok, type Result } from './errors';
-import type { JobEvent, JobPage, PageCursor, RunFile, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
+import type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
 import { intakeRun } from './files/intake';
 import type { FileStore } from './files/store';
 import { MAX_ATTEMPTS } from './queue/backoff';
@@ -10,7 +10,7 @@ import { type Settings, validateSettings } from './sync/settings';
 import { type Diagnosis, testConnection } from './sync/testConnection';
 import type { DavClient } from './webdav/client';
 
-export type { JobEvent, JobPage, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
+export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/engine';
 export type { Settings } from './sync/settings';
@@ -61,6 +61,10 @@ export interface WorkerApi {
   enqueueMany(inputs: EnqueueInput[]): Promise<Result<number>>;
   /** One page of jobs in enqueue order, optionally of one state (at most 500 a page). */
   list(options?: ListOptions): Promise<Result<JobPage>>;
+  /** A window of the filtered list, newest first, with the filter's total: what the virtual list shows. */
+  listRange(filter: JobFilter, offset: number, limit: number): Promise<Result<JobRange>>;
+  /** The equipment ids of the queue, for the filter and the New run form's suggestions. */
+  equipmentIds(): Promise<Result<string[]>>;
   /** Number of jobs in each state. */
   counts(): Promise<Result<StateCounts>>;
   /** One job, or null when there is none with that id. */
@@ -71,8 +75,14 @@ export interface WorkerApi {
   recordFailure(jobId: string, failure: { error: string; terminal?: boolean }): Promise<Result<SyncJobRow>>;
   /** Retry a FAILED job: back to QUEUED with a fresh backoff schedule. */
   retry(jobId: string): Promise<Result<SyncJobRow>>;
+  /** Retry every FAILED job at once; returns how many were re-queued. */
+  retryAll(): Promise<Result<number>>;
+  /** An operator stops a run for good: FAILED at once with the reason given; its files stay on the device. */
+  stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
   /** Delete a finished (FAILED or CLEANED) job's row. */
   delete(jobId: string): Promise<Result<void>>;
+  /** Delete a FAILED or CLEANED job and the run's files on this device (never on the NAS); says what went. */
+  discard(jobId: string): Promise<Result<{ files: number; bytes: number }>>;
   /** Store a run's files on the device and queue it; refused (nothing kept) on bad names or a full device. */
   addRun(run: NewRun, onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Result<SyncJobRow>>;
   /** The files of a job, with what has been uploaded. */
@@ -212,6 +222,21 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       return withQueue((q) => q.listPage({ state: options.state, after: options.after ?? null, limit }));
     },
 
+    async listRange(filter, offset, limit) {
+      if (filter.state !== undefined && !isSyncJobState(filter.state)) {
+        return fail('invalid-input', `unknown state ${JSON.stringify(filter.state)}`);
+      }
+      const search = typeof filter.search === 'string' ? filter.search.trim().slice(0, MAX_RUN_PATH_CHARS) : '';
+      const equipmentId = typeof filter.equipmentId === 'string' ? filter.equipmentId : '';
+      const from = Math.max(0, Math.floor(offset) || 0);
+      const n = Math.max(1, Math.min(MAX_PAGE, Math.floor(limit) || 100));
+      return withQueue((q) =>
+        q.listRange({ state: filter.state, equipmentId: equipmentId || undefined, search: search || undefined }, from, n),
+      );
+    },
+
+    equipmentIds: () => withQueue((q) => q.equipmentIds()),
+
     counts: () => withQueue((q) => q.countByState()),
 
     get: (jobId) => withQueue((q) => q.getById(jobId)),
@@ -231,22 +256,66 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       const error = String(failure.error ?? '').trim();
       if (!error) return fail('invalid-input', 'Say what went wrong: the failure reason is empty.');
       const terminal = failure.terminal ?? false;
-      return withQueue((q) =>
-        q.recordFailure(jobId, error, { terminal }, (job) => {
-          const target = planFailure(job, terminal, MAX_ATTEMPTS);
-          if (!isLegalMove(job.state, target)) {
-            throw new IllegalMoveError(`a failure cannot be recorded on a ${job.state} job`);
+      return withQueue(async (q) => {
+        const job = await q.recordFailure(jobId, error, { terminal }, (current) => {
+          const target = planFailure(current, terminal, MAX_ATTEMPTS);
+          if (!isLegalMove(current.state, target)) {
+            throw new IllegalMoveError(`a failure cannot be recorded on a ${current.state} job`);
           }
-        }),
-      );
+        });
+        await q.addEvent(jobId, job.state === SyncJobState.FAILED ? 'failed' : 'retry-scheduled', `recorded by hand: ${error}`);
+        return job;
+      });
     },
 
-    retry: (jobId) =>
-      withQueue((q) =>
+    async retry(jobId) {
+      const res = await withQueue((q) =>
         q.resetToQueued(jobId, (job) => {
           if (!canRetry(job.state)) throw new IllegalMoveError(`only a failed job can be retried; this one is ${job.state}`);
         }),
-      ),
+      );
+      if (res.ok) deps.engine()?.wake();
+      return res;
+    },
+
+    async retryAll() {
+      const res = await withQueue(async (q) => (await q.resetAllFailed()).length);
+      if (res.ok) deps.engine()?.wake();
+      return res;
+    },
+
+    async stopSyncing(jobId, reason) {
+      const why = String(reason ?? '').trim();
+      if (!why) return fail('invalid-input', 'Say why this run should not be synced; the reason is kept in its history.');
+      return withQueue(async (q) => {
+        const job = await q.recordFailure(jobId, `stopped_by_operator: ${why}`, { terminal: true }, (current) => {
+          if (!isLegalMove(current.state, SyncJobState.FAILED)) {
+            throw new IllegalMoveError(`a ${current.state} run cannot be stopped`);
+          }
+        });
+        await q.addEvent(jobId, 'stopped', why);
+        return job;
+      });
+    },
+
+    async discard(jobId) {
+      return withQueue(async (q) => {
+        const job = await q.getById(jobId);
+        if (!job) throw new UnknownJobError(jobId);
+        if (!canDelete(job.state)) {
+          throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or finished runs can be discarded`);
+        }
+        const size = (await q.runSizes([jobId]))[jobId];
+        const onDevice = job.state === SyncJobState.CLEANED ? { files: 0, bytes: 0 } : size;
+        // The row goes first: a crash between the two leaves an orphan folder, which start-up sweeps away,
+        // never a job whose files are half gone.
+        await q.delete(jobId, (current) => {
+          if (!canDelete(current.state)) throw new IllegalMoveError(`a ${current.state} job cannot be discarded`);
+        });
+        await deps.files.deleteRun(jobId);
+        return onDevice;
+      });
+    },
 
     delete: (jobId) =>
       withQueue((q) =>

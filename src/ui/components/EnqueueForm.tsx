@@ -1,11 +1,13 @@
 import { createSignal } from 'solid-js';
 import { useStore } from '../store';
+import { rememberEquipment, recentEquipment } from '../store/recentEquipment';
+import { EquipmentField } from './EquipmentField';
 import { FormMessage, type Message } from './FormMessage';
 
 /** Equipment id and run path in, one QUEUED job out; refusals are shown next to the button. */
 export function EnqueueForm() {
   const store = useStore();
-  const [equipmentId, setEquipmentId] = createSignal(localStorage.getItem('exlab.equipmentId') ?? '');
+  const [equipmentId, setEquipmentId] = createSignal(recentEquipment()[0] ?? '');
   const [runPath, setRunPath] = createSignal('');
   const [message, setMessage] = createSignal<Message | null>(null);
   const [busy, setBusy] = createSignal(false);
@@ -16,7 +18,7 @@ export function EnqueueForm() {
     const res = await store.enqueue({ equipmentId: equipmentId(), runPath: runPath() });
     setBusy(false);
     if (res.ok) {
-      localStorage.setItem('exlab.equipmentId', res.value.equipment_id);
+      rememberEquipment(res.value.equipment_id);
       setMessage({ kind: 'ok', text: `Queued ${res.value.run_path}` });
       setRunPath('');
     } else {
@@ -26,18 +28,8 @@ export function EnqueueForm() {
 
   return (
     <form class="card enqueue" onSubmit={submit} aria-label="Queue a run by path">
-      <h2>Queue a run by path</h2>
       <div class="fields">
-        <label>
-          Equipment id
-          <input
-            name="equipmentId"
-            value={equipmentId()}
-            onInput={(e) => setEquipmentId(e.currentTarget.value)}
-            autocomplete="off"
-            required
-          />
-        </label>
+        <EquipmentField value={equipmentId()} onInput={setEquipmentId} />
         <label>
           Run path
           <input
@@ -49,7 +41,7 @@ export function EnqueueForm() {
             required
           />
         </label>
-        <button type="submit" disabled={busy() || store.ownership().status !== 'owner'}>
+        <button type="submit" class="primary" disabled={busy() || store.ownership().status !== 'owner'}>
           Queue run
         </button>
       </div>

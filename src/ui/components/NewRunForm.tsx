@@ -1,56 +1,66 @@
 import { createEffect, createSignal, For, Show } from 'solid-js';
 import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
+import { directoryPicker, fromDataTransfer, fromDirectoryHandle, fromFileList, type PickedFile, type PickedRun } from '../store/pickedFiles';
+import { rememberEquipment, recentEquipment } from '../store/recentEquipment';
+import { EquipmentField } from './EquipmentField';
 import { FormMessage, type Message } from './FormMessage';
 
-interface Picked {
-  relPath: string;
-  file: File;
-}
+const LIST_FILES_UP_TO = 20;
 
-/** Pick a folder or files, name the run, and hand it to the worker, which stores it and queues it. */
+/** Pick a folder or files (or drop them), name the run, and hand it to the worker, which stores and queues it. */
 export function NewRunForm() {
   const store = useStore();
-  const [equipmentId, setEquipmentId] = createSignal(localStorage.getItem('exlab.equipmentId') ?? '');
+  const [equipmentId, setEquipmentId] = createSignal(recentEquipment()[0] ?? '');
   const [runName, setRunName] = createSignal('');
-  const [picked, setPicked] = createSignal<Picked[]>([]);
+  const [picked, setPicked] = createSignal<PickedFile[]>([]);
   const [copied, setCopied] = createSignal<{ done: number; total: number } | null>(null);
   const [message, setMessage] = createSignal<Message | null>(null);
+  const [dragging, setDragging] = createSignal(false);
   let folderInput!: HTMLInputElement;
   let filesInput!: HTMLInputElement;
 
-  function pick(list: FileList | null) {
-    const files = [...(list ?? [])].map((file) => ({ relPath: file.webkitRelativePath || file.name, file }));
-    // A picked folder arrives as "<folder>/<path>"; the folder's name is the run's default name.
-    const top = files[0]?.relPath.includes('/') ? files[0].relPath.split('/')[0] : '';
-    const inFolder = top && files.every((f) => f.relPath.startsWith(`${top}/`));
-    setPicked(inFolder ? files.map((f) => ({ ...f, relPath: f.relPath.slice(top.length + 1) })) : files);
-    if (inFolder && !runName()) setRunName(top);
+  function take(run: PickedRun) {
+    // The free space shown next to the run's size must be today's, not the last poll's.
+    void store.platform.refreshStorage();
+    setPicked(run.files);
+    if (run.folderName && !runName()) setRunName(run.folderName);
     setMessage(null);
   }
 
-  // Files shared from another app, or opened with the installed app, arrive here.
+  // Files shared from another app, opened with the installed app, or dropped elsewhere on the page.
   createEffect(() => {
-    if (store.platform.incoming().length) {
-      const files = store.platform.takeIncoming();
-      setPicked(files.map((file) => ({ relPath: file.name, file })));
-      setMessage(null);
-    }
+    if (store.platform.incoming()) take(store.platform.takeIncoming()!);
   });
 
+  async function pickFolder() {
+    const picker = directoryPicker();
+    if (!picker) return folderInput.click();
+    try {
+      take(await fromDirectoryHandle(await picker()));
+    } catch (err) {
+      // The person closed the picker: nothing to do. Anything else is worth saying.
+      if ((err as DOMException).name !== 'AbortError') setMessage({ kind: 'error', text: `The folder could not be read: ${(err as Error).message}` });
+    }
+  }
+
   const totalBytes = () => picked().reduce((n, f) => n + f.file.size, 0);
+  const freeBytes = () => {
+    const s = store.platform.storage();
+    return s.quotaBytes === null || s.usageBytes === null ? null : Math.max(0, s.quotaBytes - s.usageBytes);
+  };
+  const tooBig = () => freeBytes() !== null && totalBytes() > freeBytes()!;
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     setMessage(null);
     setCopied({ done: 0, total: totalBytes() });
-    const res = await store.addRun({ equipmentId: equipmentId(), runName: runName(), files: picked() }, (done, total) =>
-      setCopied({ done, total }),
-    );
+    const name = runName();
+    const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) => setCopied({ done, total }));
     setCopied(null);
     if (res.ok) {
-      localStorage.setItem('exlab.equipmentId', res.value.equipment_id);
-      setMessage({ kind: 'ok', text: `Queued ${runName()} (${picked().length} files)` });
+      rememberEquipment(res.value.equipment_id);
+      setMessage({ kind: 'ok', text: `Queued ${name} (${picked().length} files)` });
       setPicked([]);
       setRunName('');
       folderInput.value = '';
@@ -58,36 +68,80 @@ export function NewRunForm() {
     } else {
       setMessage({ kind: 'error', text: res.error.message });
     }
+    void store.platform.refreshStorage();
   }
 
   return (
-    <form class="card" onSubmit={submit} aria-label="New run">
-      <h2>New run</h2>
+    <form
+      class="card new-run"
+      classList={{ dragging: dragging() }}
+      onSubmit={submit}
+      aria-label="New run"
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        setDragging(false);
+        if (e.dataTransfer) void fromDataTransfer(e.dataTransfer).then(take);
+      }}
+    >
       <div class="fields">
-        <label>
-          Equipment id
-          <input name="equipmentId" value={equipmentId()} onInput={(e) => setEquipmentId(e.currentTarget.value)} required />
-        </label>
+        <EquipmentField value={equipmentId()} onInput={setEquipmentId} />
         <label>
           Run name
           <input name="runName" value={runName()} onInput={(e) => setRunName(e.currentTarget.value)} required />
         </label>
       </div>
-      <div class="fields pickers">
-        <label class="picker">
-          Pick a folder
-          <input ref={folderInput} type="file" data-testid="pick-folder" {...{ webkitdirectory: true }} multiple onChange={(e) => pick(e.currentTarget.files)} />
-        </label>
-        <label class="picker">
-          Pick files
-          <input ref={filesInput} type="file" data-testid="pick-files" multiple onChange={(e) => pick(e.currentTarget.files)} />
-        </label>
+      <div class="drop-area" data-testid="drop-area">
+        <p>Drop a run's folder or files here, or</p>
+        <div class="job-actions">
+          <button type="button" onClick={() => void pickFolder()}>
+            Pick a folder
+          </button>
+          <button type="button" onClick={() => filesInput.click()}>
+            Pick files
+          </button>
+        </div>
+        <input
+          ref={folderInput}
+          class="visually-hidden"
+          type="file"
+          tabindex="-1"
+          aria-label="Folder of the run"
+          data-testid="pick-folder"
+          {...{ webkitdirectory: true }}
+          multiple
+          onChange={(e) => take(fromFileList(e.currentTarget.files))}
+        />
+        <input
+          ref={filesInput}
+          class="visually-hidden"
+          type="file"
+          tabindex="-1"
+          aria-label="Files of the run"
+          data-testid="pick-files"
+          multiple
+          onChange={(e) => take(fromFileList(e.currentTarget.files))}
+        />
       </div>
       <Show when={picked().length}>
-        <p data-testid="picked-summary">
+        <p data-testid="picked-summary" classList={{ 'msg-error': tooBig() }}>
           {picked().length} files, {formatBytes(totalBytes())}
+          <Show when={freeBytes() !== null}>; {formatBytes(freeBytes()!)} free on this device</Show>
         </p>
-        <details open={picked().length <= 20}>
+        <Show when={tooBig()}>
+          <p class="msg msg-error" role="alert" data-testid="too-big">
+            This run does not fit: it needs {formatBytes(totalBytes())} and the device has {formatBytes(freeBytes()!)} free. Free some space
+            (verified runs are cleaned up after their retention), then pick it again.
+          </p>
+        </Show>
+        <details open={picked().length <= LIST_FILES_UP_TO}>
           <summary>Files</summary>
           <ul class="picked">
             <For each={picked()}>{(f) => <li data-testid="picked-file">{f.relPath}</li>}</For>
@@ -96,12 +150,15 @@ export function NewRunForm() {
       </Show>
       <Show when={copied()}>
         {(c) => (
-          <progress max={c().total || 1} value={c().done} aria-label="Copying the run onto this device">
-            {c().done}
-          </progress>
+          <div class="progress">
+            <progress max={c().total || 1} value={c().done} aria-label="Copying the run onto this device" />
+            <span>
+              Copying onto this device: {formatBytes(c().done)} of {formatBytes(c().total)}
+            </span>
+          </div>
         )}
       </Show>
-      <button type="submit" disabled={!picked().length || copied() !== null || store.ownership().status !== 'owner'}>
+      <button type="submit" class="primary" disabled={!picked().length || tooBig() || copied() !== null || store.ownership().status !== 'owner'}>
         Queue run
       </button>
       <FormMessage message={message()} />

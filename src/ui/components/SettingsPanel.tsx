@@ -1,7 +1,34 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import type { Diagnosis, Settings } from '../../worker/api';
 import { useStore } from '../store';
+import { nasPathFromTemplate, safeSegment } from '../../worker/queue/nasPath';
 import { FormMessage, type Message } from './FormMessage';
+
+/** What the template makes of a sample run, or why it cannot be used, as the person types. */
+function pathExample(s: Settings): string {
+  try {
+    const fields = { equipment_id: safeSegment('hplc-02', 'x'), run_name: safeSegment('sample-7', 'x'), date: new Date().toISOString().slice(0, 10) };
+    return `Example: ${s.nasUrl.replace(/\/?$/, '/')}${nasPathFromTemplate(s.pathTemplate, fields).join('/')}/`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function NumberField(props: { label: string; name: string; min: number; max?: number; value: number; onInput: (value: number) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input
+        name={props.name}
+        type="number"
+        min={props.min}
+        max={props.max}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.valueAsNumber)}
+      />
+    </label>
+  );
+}
 
 /** The NAS and sync settings, kept by the worker; "Test connection" shows the engine's diagnosis. */
 export function SettingsPanel() {
@@ -37,7 +64,6 @@ export function SettingsPanel() {
     <Show when={current()}>
       {(s) => (
         <form class="card settings" onSubmit={save} aria-label="Settings">
-          <h2>Settings</h2>
           <div class="fields">
             <label>
               NAS URL (WebDAV folder)
@@ -57,9 +83,17 @@ export function SettingsPanel() {
                 onInput={(e) => set('password', e.currentTarget.value)}
               />
             </label>
-            <label>
-              Folder on the NAS
-              <input name="pathTemplate" value={s().pathTemplate} onInput={(e) => set('pathTemplate', e.currentTarget.value)} />
+            <label class="full">
+              Folder on the NAS for each run ({'{equipment_id}'}, {'{date}'}, {'{run_name}'})
+              <input
+                name="pathTemplate"
+                value={s().pathTemplate}
+                aria-describedby="path-example"
+                onInput={(e) => set('pathTemplate', e.currentTarget.value)}
+              />
+              <span id="path-example" class="hint" data-testid="path-example">
+                {pathExample(s())}
+              </span>
             </label>
             <label>
               Verify
@@ -68,31 +102,9 @@ export function SettingsPanel() {
                 <option value="size">Compare sizes only</option>
               </select>
             </label>
-            <label>
-              Keep verified runs on the device (hours)
-              <input
-                name="retentionHours"
-                type="number"
-                min="0"
-                value={s().retentionHours}
-                onInput={(e) => set('retentionHours', e.currentTarget.valueAsNumber)}
-              />
-            </label>
-            <label>
-              Uploads at once
-              <input
-                name="concurrency"
-                type="number"
-                min="1"
-                max="8"
-                value={s().concurrency}
-                onInput={(e) => set('concurrency', e.currentTarget.valueAsNumber)}
-              />
-            </label>
-            <label class="check">
-              <input type="checkbox" name="paused" checked={s().paused} onChange={(e) => set('paused', e.currentTarget.checked)} />
-              Pause syncing
-            </label>
+            <NumberField label="Verify passes" name="verifyPasses" min={1} max={10} value={s().verifyPasses} onInput={(v) => set('verifyPasses', v)} />
+            <NumberField label="Keep verified runs on the device (hours)" name="retentionHours" min={0} value={s().retentionHours} onInput={(v) => set('retentionHours', v)} />
+            <NumberField label="Uploads at once" name="concurrency" min={1} max={8} value={s().concurrency} onInput={(v) => set('concurrency', v)} />
             <label class="check">
               <input
                 type="checkbox"
@@ -104,7 +116,9 @@ export function SettingsPanel() {
             </label>
           </div>
           <div class="job-actions">
-            <button type="submit">Save settings</button>
+            <button type="submit" class="primary">
+              Save settings
+            </button>
             <button type="button" onClick={() => void test()}>
               Test connection
             </button>
@@ -112,7 +126,7 @@ export function SettingsPanel() {
           <FormMessage message={message()} />
           <Show when={diagnosis()}>
             {(d) => (
-              <p class={d().ok ? 'msg msg-ok' : 'msg msg-error'} data-testid="diagnosis" data-code={d().code}>
+              <p class={d().ok ? 'msg msg-ok' : 'msg msg-error'} role={d().ok ? 'status' : 'alert'} data-testid="diagnosis" data-code={d().code}>
                 {d().message}
               </p>
             )}

@@ -2,6 +2,7 @@ import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { registerSW } from 'virtual:pwa-register';
 import type { EngineStatus, Settings } from '../../worker/api';
 import { api } from '../worker';
+import { fromFileList, type PickedRun } from './pickedFiles';
 
 export interface StorageInfo {
   usageBytes: number | null;
@@ -16,9 +17,13 @@ export interface PlatformStore {
   updateWaiting: () => string | null;
   applyUpdate(): Promise<void>;
   storage: () => StorageInfo;
-  /** Files handed over by another app (share sheet, "open with"), waiting for the New run form. */
-  incoming: () => File[];
-  takeIncoming(): File[];
+  /** Read the storage estimate again (after a run was stored or freed). */
+  refreshStorage(): Promise<void>;
+  /** Files handed over (share sheet, "open with", dropped on the page), waiting for the New run form. */
+  incoming: () => PickedRun | null;
+  /** Hand files to the New run form and show it. */
+  handOver(run: PickedRun): void;
+  takeIncoming(): PickedRun | null;
 }
 
 /**
@@ -29,7 +34,12 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
   const [updateReady, setUpdateReady] = createSignal(false);
   const [updateWaiting, setUpdateWaiting] = createSignal<string | null>(null);
   const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });
-  const [incoming, setIncoming] = createSignal<File[]>([]);
+  const [incoming, setIncoming] = createSignal<PickedRun | null>(null);
+  const handOver = (run: PickedRun) => {
+    if (!run.files.length) return;
+    setIncoming(run);
+    location.hash = '#/new';
+  };
 
   const UPDATE_CHECK_MS = 60 * 60 * 1000; // an hour: a tablet may keep the app open for days
   const updateSW =
@@ -53,12 +63,12 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
   const storageTimer = setInterval(() => void refreshStorage(), 30_000);
   onCleanup(() => clearInterval(storageTimer));
 
-  void takeSharedFiles().then((files) => files.length && setIncoming(files));
+  void takeSharedFiles().then((files) => handOver(fromFileList(files)));
   const launchQueue = (window as unknown as { launchQueue?: { setConsumer(c: (p: { files: FileSystemFileHandle[] }) => void): void } })
     .launchQueue;
   launchQueue?.setConsumer(async (params) => {
     const files = await Promise.all(params.files.map((h) => h.getFile()));
-    if (files.length) setIncoming(files);
+    handOver(fromFileList(files));
   });
 
   // Keep the screen on while runs upload, if the setting says so.
@@ -89,11 +99,13 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
       await updateSW?.(true);
     },
     storage,
+    refreshStorage,
     incoming,
+    handOver,
     takeIncoming() {
-      const files = incoming();
-      setIncoming([]);
-      return files;
+      const run = incoming();
+      setIncoming(null);
+      return run;
     },
   };
 }

@@ -1,40 +1,45 @@
 import { batch, createSignal } from 'solid-js';
-import { createStore, reconcile } from 'solid-js/store';
+import { createStore } from 'solid-js/store';
 import type {
   Diagnosis,
   EngineStatus,
   EnqueueInput,
-  JobPage,
+  JobEvent,
+  JobFilter,
+  JobRange,
   NewRun,
   Ownership,
-  PageCursor,
   Progress,
   Result,
   Settings,
+  RunFile,
   StateCounts,
   SyncJobRow,
   WorkerEvent,
 } from '../../worker/api';
-import type { SyncJobState } from '../../worker/queue/state';
 import { api, proxy } from '../worker';
-
-const PAGE_SIZE = 200;
 
 export interface QueueStore {
   ownership: () => Ownership;
-  jobs: SyncJobRow[];
+  /** Goes up (at most once a frame) whenever the worker commits a change to any job. */
+  version: () => number;
   counts: () => StateCounts | null;
-  filter: () => SyncJobState | null;
-  hasMore: () => boolean;
-  setFilter(state: SyncJobState | null): void;
-  loadMore(): Promise<void>;
+  equipmentIds: () => string[];
+  listRange(filter: JobFilter, offset: number, limit: number): Promise<Result<JobRange>>;
+  get(jobId: string): Promise<Result<SyncJobRow | null>>;
+  files(jobId: string): Promise<Result<RunFile[]>>;
+  history(jobId: string): Promise<Result<JobEvent[]>>;
   enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
   recordFailure(jobId: string, error: string, terminal: boolean): Promise<Result<SyncJobRow>>;
+  stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
   retry(jobId: string): Promise<Result<SyncJobRow>>;
-  remove(jobId: string): Promise<Result<void>>;
+  retryAll(): Promise<Result<number>>;
+  discard(jobId: string): Promise<Result<{ files: number; bytes: number }>>;
   takeOver(): Promise<void>;
   progress: Record<string, Progress | undefined>;
   sizes: Record<string, { files: number; bytes: number } | undefined>;
+  /** Fetch the sizes of these jobs, once each. */
+  loadSizes(jobIds: string[]): void;
   engine: () => EngineStatus | null;
   addRun(run: NewRun, onProgress: (done: number, total: number) => void): Promise<Result<SyncJobRow>>;
   getSettings(): Promise<Result<Settings>>;
@@ -44,42 +49,29 @@ export interface QueueStore {
   testConnection(): Promise<Result<Diagnosis>>;
 }
 
-/** The page's view of the queue: the first pages of jobs and the counts, refreshed when the worker pushes. */
+/** The page's view of the queue: counts and a change counter the views refetch on, pushed by the worker. */
 export function createQueueStore(): QueueStore {
   const [ownership, setOwnership] = createSignal<Ownership>({ status: 'starting' });
+  const [version, setVersion] = createSignal(0);
   const [counts, setCounts] = createSignal<StateCounts | null>(null);
-  const [filter, setFilterSignal] = createSignal<SyncJobState | null>(null);
-  const [cursor, setCursor] = createSignal<PageCursor | null>(null);
-  const [jobs, setJobs] = createStore<SyncJobRow[]>([]);
+  const [equipmentIds, setEquipmentIds] = createSignal<string[]>([]);
   const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
   const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
   const [engine, setEngine] = createSignal<EngineStatus | null>(null);
   const [settings, setSettings] = createSignal<Settings | null>(null);
-  let pagesShown = 1;
+  const sizesAsked = new Set<string>();
   let refreshQueued = false;
 
   async function refresh(): Promise<void> {
-    const collected: SyncJobRow[] = [];
-    let after: PageCursor | null = null;
-    for (let page = 0; page < pagesShown; page++) {
-      const res: Result<JobPage> = await api.list({ state: filter() ?? undefined, after, limit: PAGE_SIZE });
-      if (!res.ok) return;
-      collected.push(...res.value.jobs);
-      after = res.value.next;
-      if (!after) break;
-    }
-    const c = await api.counts();
-    const unknownSizes = collected.map((j) => j.id).filter((id) => !sizes[id]);
-    const s = unknownSizes.length ? await api.runSizes(unknownSizes) : null;
+    const [c, e] = await Promise.all([api.counts(), api.equipmentIds()]);
     batch(() => {
-      setJobs(reconcile(collected, { key: 'id' }));
-      setCursor(after);
       if (c.ok) setCounts(c.value);
-      if (s?.ok) setSizes(s.value);
+      if (e.ok) setEquipmentIds(e.value);
+      setVersion((v) => v + 1);
     });
   }
 
-  // Many commits in a row (a batch enqueue) cause one refresh, not one each.
+  // Many commits in a row (a batch enqueue, an engine at work) cause one refresh a frame, not one each.
   function scheduleRefresh(): void {
     if (refreshQueued) return;
     refreshQueued = true;
@@ -109,26 +101,28 @@ export function createQueueStore(): QueueStore {
 
   return {
     ownership,
-    jobs,
+    version,
     counts,
-    filter,
-    hasMore: () => cursor() !== null,
-    setFilter(state) {
-      setFilterSignal(state);
-      pagesShown = 1;
-      void refresh();
-    },
-    async loadMore() {
-      pagesShown++;
-      await refresh();
-    },
+    equipmentIds,
+    listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
+    get: (jobId) => api.get(jobId),
+    files: (jobId) => api.files(jobId),
+    history: (jobId) => api.history(jobId),
     enqueue: (input) => api.enqueue(input),
     recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
+    stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
     retry: (jobId) => api.retry(jobId),
-    remove: (jobId) => api.delete(jobId),
+    retryAll: () => api.retryAll(),
+    discard: (jobId) => api.discard(jobId),
     takeOver: () => api.takeOver(),
     progress,
     sizes,
+    loadSizes(jobIds) {
+      const unknown = jobIds.filter((id) => !sizesAsked.has(id));
+      if (!unknown.length) return;
+      for (const id of unknown) sizesAsked.add(id);
+      void api.runSizes(unknown).then((r) => r.ok && setSizes(r.value));
+    },
     engine,
     addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
     getSettings: () => api.getSettings(),

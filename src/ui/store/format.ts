@@ -29,3 +29,8 @@ export function formatTime(iso: string | null): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
 }
+
+/** A run's name is the last folder of its NAS path; the local run path is only the device's bookkeeping. */
+export function runName(job: { nas_path: string | null; run_path: string }): string {
+  return job.nas_path?.split('/').filter(Boolean).pop() ?? job.run_path;
+}

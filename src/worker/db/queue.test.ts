@@ -123,3 +123,47 @@ test('migrations keep the rows of an older schema', async () => {
   migrate(db);
   expect(Number(db.selectValue('SELECT count(*) FROM jobs'))).toBe(1);
 });
+
+describe('the Queue view\'s window onto the list', () => {
+  async function queueOf(n: number) {
+    const { queue } = await freshQueue();
+    await queue.insertMany(
+      Array.from({ length: n }, (_, i) => ({ runPath: `/runs/r_${i}%`, equipmentId: `eq-${i % 3}`, jobId: `j${i}` })),
+    );
+    return queue;
+  }
+
+  test('any window, newest first, with the filter\'s total', async () => {
+    const queue = await queueOf(1_000);
+    const first = await queue.listRange({}, 0, 5);
+    expect(first.total).toBe(1_000);
+    expect(first.jobs.map((j) => j.id)).toEqual(['j999', 'j998', 'j997', 'j996', 'j995']);
+    const last = await queue.listRange({}, 998, 5);
+    expect(last.jobs.map((j) => j.id)).toEqual(['j1', 'j0']);
+  });
+
+  test('state, equipment and search combine; % and _ in a search are plain characters', async () => {
+    const queue = await queueOf(30);
+    await queue.recordFailure('j4', 'auth: 401', { terminal: true });
+    await queue.recordFailure('j5', 'auth: 401', { terminal: true });
+    expect((await queue.listRange({ state: 'failed' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j5', 'j4']);
+    expect((await queue.listRange({ state: 'failed', equipmentId: 'eq-1' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j4']);
+    expect((await queue.listRange({ equipmentId: 'eq-0' }, 0, 100)).total).toBe(10);
+    // "r_1" as a LIKE pattern would also match "rx1"; "%" would match everything.
+    expect((await queue.listRange({ search: 'r_1' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(
+      ['j1', 'j10', 'j11', 'j12', 'j13', 'j14', 'j15', 'j16', 'j17', 'j18', 'j19'].sort(),
+    );
+    expect((await queue.listRange({ search: '7%' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(['j17', 'j27', 'j7'].sort());
+    expect(await queue.equipmentIds()).toEqual(['eq-0', 'eq-1', 'eq-2']);
+  });
+
+  test('Retry all re-queues every failed job in one transaction and logs it per job', async () => {
+    const queue = await queueOf(6);
+    for (const id of ['j1', 'j3', 'j5']) await queue.recordFailure(id, 'nas_full: 507', { terminal: true });
+    const back = await queue.resetAllFailed();
+    expect(back.map((j) => j.id).sort()).toEqual(['j1', 'j3', 'j5']);
+    expect(back.every((j) => j.state === 'queued' && j.attempts === 0 && j.last_error === null)).toBe(true);
+    expect((await queue.countByState()).failed).toBe(0);
+    expect((await queue.listEvents('j3')).map((e) => e.kind)).toEqual(['retried']);
+  });
+});

@@ -58,6 +58,21 @@ export interface JobPage {
 
 export type StateCounts = Record<SyncJobState, number>;
 
+/** What the UI's list shows: all of these that are set must hold. */
+export interface JobFilter {
+  state?: SyncJobState;
+  equipmentId?: string;
+  /** Part of the run's name (its NAS folder or run path), any case. */
+  search?: string;
+}
+
+/** A window of the filtered list, newest first, and how many jobs the filter matches in all. */
+export interface JobRange {
+  total: number;
+  offset: number;
+  jobs: SyncJobRow[];
+}
+
 /** One file of a run, kept in OPFS as `f<seq>` in the job's folder. */
 export interface RunFile {
   seq: number;
@@ -201,6 +216,55 @@ export class SyncQueue {
     });
   }
 
+  /**
+   * Jobs `offset`..`offset + limit` of the filtered list, newest first. OFFSET walks only the
+   * enqueued_at index, so any window of 100,000 jobs costs milliseconds; the virtual list needs that
+   * random access, which keyset paging cannot give.
+   */
+  async listRange(filter: JobFilter, offset: number, limit: number): Promise<JobRange> {
+    return this.read((db) => {
+      const where: string[] = [];
+      const bind: SqlValue[] = [];
+      if (filter.state) {
+        where.push('state = ?');
+        bind.push(filter.state);
+      }
+      if (filter.equipmentId) {
+        where.push('equipment_id = ?');
+        bind.push(filter.equipmentId);
+      }
+      if (filter.search) {
+        const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push("(nas_path LIKE ? ESCAPE '\\' OR run_path LIKE ? ESCAPE '\\')");
+        bind.push(pattern, pattern);
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = Number(one(db, `SELECT COUNT(*) AS n FROM jobs ${clause}`, bind)?.n ?? 0);
+      const jobs = selectJobs(db, `${clause} ORDER BY enqueued_at DESC, rowid DESC LIMIT ? OFFSET ?`, [...bind, limit, offset]);
+      return { total, offset, jobs };
+    });
+  }
+
+  /** Every equipment id in the queue, in order. */
+  async equipmentIds(): Promise<string[]> {
+    return this.read((db) => all(db, 'SELECT DISTINCT equipment_id FROM jobs ORDER BY equipment_id').map((r) => String(r.equipment_id)));
+  }
+
+  /** Retry every FAILED job in one transaction; returns the jobs now QUEUED. */
+  async resetAllFailed(): Promise<SyncJobRow[]> {
+    return this.write([], (db) => {
+      const ids = all(db, 'SELECT id FROM jobs WHERE state = ?', [SyncJobState.FAILED]).map((r) => String(r.id));
+      run(
+        db,
+        `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
+         last_error = NULL WHERE state = ?`,
+        [SyncJobState.QUEUED, SyncJobState.FAILED],
+      );
+      for (const id of ids) this.eventRow(db, id, 'retried', 'Retry all');
+      return ids.map((id) => requireJob(db, id));
+    });
+  }
+
   /** How many jobs are in each state, in one query. */
   async countByState(): Promise<StateCounts> {
     return this.read((db) => {
@@ -264,6 +328,7 @@ export class SyncQueue {
          last_error = NULL WHERE id = ?`,
         [SyncJobState.QUEUED, jobId],
       );
+      this.eventRow(db, jobId, 'retried', null);
       return requireJob(db, jobId);
     });
   }

@@ -1,3 +1,4 @@
+import { MANIFEST_NAME } from './manifestName';
 import { createSHA256 } from 'hash-wasm';
 import { IllegalMoveError, VerifyMismatchError } from '../errors';
 import type { RunFile, SyncJobRow, SyncQueue } from '../db/queue';
@@ -57,7 +58,7 @@ export interface EngineDeps {
   onStatus?: (s: EngineStatus) => void;
 }
 
-export const MANIFEST_NAME = 'manifest-sha256.txt';
+export { MANIFEST_NAME } from './manifestName';
 const TEMP_PREFIX = '.exlab-part-';
 const PROGRESS_INTERVAL_MS = 250;
 /** Files of one run sent at once. */

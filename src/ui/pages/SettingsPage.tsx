@@ -1,0 +1,11 @@
+import { SettingsPanel } from '../components/SettingsPanel';
+
+/** The NAS connection and how runs are synced. */
+export function SettingsPage() {
+  return (
+    <>
+      <h2 class="view-title">Settings</h2>
+      <SettingsPanel />
+    </>
+  );
+}
