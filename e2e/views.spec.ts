@@ -11,7 +11,23 @@ const SHOTS = process.env.SCREENSHOT_DIR ?? join('test-results', 'screenshots');
 const SIZES = [
   { name: 'portrait', width: 800, height: 1280 },
   { name: 'landscape', width: 1280, height: 800 },
+  { name: 'narrow', width: 360, height: 740 },
 ];
+
+/** Controls smaller than 44 px in either direction (a gloved finger's target), and anything wider than the page. */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const targets = document.querySelectorAll('button, a[href], select, summary, input:not([type=checkbox]):not(.visually-hidden), label.check');
+    for (const el of targets) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || el.closest('dialog:not([open])')) continue;
+      if (r.height < 44 || r.width < 44) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" is ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page is ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
+    return out;
+  });
+}
 
 /** A queue as a lab would have it: one run verified on the NAS, one failed, some waiting. */
 async function seed(page: Page): Promise<void> {
@@ -57,6 +73,7 @@ async function check(page: Page, view: string): Promise<void> {
     const result = await new AxeBuilder({ page }).analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${view} at ${size.name}`).toEqual([]);
+    expect(await layoutProblems(page), `${view} at ${size.name}`).toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `${view}-${size.name}.png`) });
   }
