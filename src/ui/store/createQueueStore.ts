@@ -49,6 +49,8 @@ export interface QueueStore {
   testConnection(): Promise<Result<Diagnosis>>;
 }
 
+const REFRESH_MS = 250;
+
 /** The page's view of the queue: counts and a change counter the views refetch on, pushed by the worker. */
 export function createQueueStore(): QueueStore {
   const [ownership, setOwnership] = createSignal<Ownership>({ status: 'starting' });
@@ -60,25 +62,37 @@ export function createQueueStore(): QueueStore {
   const [engine, setEngine] = createSignal<EngineStatus | null>(null);
   const [settings, setSettings] = createSignal<Settings | null>(null);
   const sizesAsked = new Set<string>();
-  let refreshQueued = false;
 
+  let lastTotal = -1;
   async function refresh(): Promise<void> {
-    const [c, e] = await Promise.all([api.counts(), api.equipmentIds()]);
+    const c = await api.counts();
+    const total = c.ok ? Object.values(c.value).reduce((a, b) => a + b, 0) : lastTotal;
+    // The equipment list changes only when jobs come or go; scanning for it on every state change would
+    // cost a 100,000-job queue a full scan several times a second.
+    const e = total !== lastTotal ? await api.equipmentIds() : null;
+    lastTotal = total;
     batch(() => {
       if (c.ok) setCounts(c.value);
-      if (e.ok) setEquipmentIds(e.value);
+      if (e?.ok) setEquipmentIds(e.value);
       setVersion((v) => v + 1);
     });
   }
 
-  // Many commits in a row (a batch enqueue, an engine at work) cause one refresh a frame, not one each.
+  // Commits come in bursts (a batch enqueue, an engine at work on many small files): the views refresh
+  // at most every REFRESH_MS, so the worker spends its time on the work rather than on the page's reads.
+  let refreshQueued = false;
+  let lastRefreshMs = 0;
   function scheduleRefresh(): void {
     if (refreshQueued) return;
     refreshQueued = true;
-    requestAnimationFrame(() => {
-      refreshQueued = false;
-      void refresh();
-    });
+    const wait = Math.max(0, lastRefreshMs + REFRESH_MS - performance.now());
+    setTimeout(() => {
+      requestAnimationFrame(() => {
+        refreshQueued = false;
+        lastRefreshMs = performance.now();
+        void refresh();
+      });
+    }, wait);
   }
 
   const onEvent = (event: WorkerEvent) => {
