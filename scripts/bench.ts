@@ -24,7 +24,13 @@ interface Figure {
   value: number;
   unit: string;
   reference?: { name: string; value: number };
+  /** Issue #6's goal for this figure: on the value, or on the ratio to the reference. */
+  target?: { text: string; met: (value: number, ratio: number) => boolean };
 }
+
+const atLeast = (n: number, text: string) => ({ text, met: (v: number) => v >= n });
+const ratioAtLeast = (r: number) => ({ text: `≥ ${r}x`, met: (_v: number, ratio: number) => ratio >= r });
+const below = (n: number, text: string) => ({ text, met: (v: number) => v < n });
 
 async function measure(page: Page, fn: string, arg: unknown): Promise<number> {
   if (process.env.BENCH_DEBUG) console.error('measure', fn.trim().slice(0, 60));
@@ -141,7 +147,8 @@ async function main(): Promise<void> {
     figures.push({ name: 'single enqueue latency (median of 200)', value: await run('singleLatency', { n: 200, prefix: '/lat/' }), unit: 'ms' });
     for (const callers of [1, 100]) {
       const s = await run(callers === 1 ? 'enqueueSerial' : 'enqueueConcurrent', { n: CALLS, callers, prefix: `/enq${callers}/` });
-      figures.push({ name: `enqueue, ${callers} caller${callers > 1 ? 's' : ''}`, value: CALLS / s, unit: 'commits/s', reference: ref });
+      const target = callers === 100 ? atLeast(2600, '≥ 2,600/s (the seed)') : undefined;
+      figures.push({ name: `enqueue, ${callers} caller${callers > 1 ? 's' : ''}`, value: CALLS / s, unit: 'commits/s', reference: ref, target });
     }
     for (const op of ['move', 'recordFailure'] as const) {
       for (const callers of [1, 100]) {
@@ -158,7 +165,7 @@ async function main(): Promise<void> {
     // Leave some jobs RUNNING so the start-up replay has work to do.
     await run('ids', { state: 'queued', prefix: '/big/', n: 5_000 });
     await measure(page, `for (const id of globalThis.__benchIds) await api.move(id, 'running'); return 0;`, null);
-    figures.push({ name: `first page (100 rows) of a ${BIG_QUEUE.toLocaleString('en')}-job queue`, value: await run('firstPage', {}), unit: 'ms' });
+    figures.push({ name: `first page (100 rows) of a ${BIG_QUEUE.toLocaleString('en')}-job queue`, value: await run('firstPage', {}), unit: 'ms', target: below(1000, '< 1 s') });
     figures.push({ name: `counts per state, ${BIG_QUEUE.toLocaleString('en')} jobs`, value: await run('counts', { n: BIG_QUEUE }), unit: 'ms' });
     figures.push({ name: `walk all ${BIG_QUEUE.toLocaleString('en')} jobs in pages of 500`, value: await run('walk', { n: BIG_QUEUE }), unit: 'ms' });
 
@@ -337,10 +344,10 @@ async function uploadFigures(page: Page, appUrl: string, work: string, rss: () =
 
   const mbps = (b: number, ms: number) => b / 2 ** 20 / (ms / 1000);
   return [
-    { name: `upload of a ${UPLOAD_MB} MB run (PUT + MOVE)`, value: mbps(bytes, big.uploadMs), unit: 'MB/s', reference: { name: 'curl -T, same server', value: mbps(bytes, curlPutMs) } },
-    { name: `verify of it (PROPFIND, GET, SHA-256, manifest)`, value: mbps(bytes, big.verifyMs), unit: 'MB/s', reference: { name: 'hash-wasm raw', value: hashRate / 2 ** 20 } },
+    { name: `upload of a ${UPLOAD_MB} MB run (PUT + MOVE)`, value: mbps(bytes, big.uploadMs), unit: 'MB/s', reference: { name: 'curl -T, same server', value: mbps(bytes, curlPutMs) }, target: ratioAtLeast(0.9) },
+    { name: `verify of it (PROPFIND, GET, SHA-256, manifest)`, value: mbps(bytes, big.verifyMs), unit: 'MB/s', reference: { name: 'hash-wasm raw', value: hashRate / 2 ** 20 }, target: ratioAtLeast(0.8) },
     { name: `verify of it, against reading it back alone`, value: mbps(bytes, big.verifyMs), unit: 'MB/s', reference: { name: 'curl GET, same server', value: mbps(bytes, curlGetMs) } },
-    { name: `renderer memory growth during the ${UPLOAD_MB} MB upload and verify`, value: (peak - before) / 2 ** 20, unit: 'MB' },
+    { name: `renderer memory growth during the ${UPLOAD_MB} MB upload and verify`, value: (peak - before) / 2 ** 20, unit: 'MB', target: below(64, '< 64 MB') },
     { name: `upload of a run of ${SMALL_FILES} small files (${(smallBytes / 2 ** 20).toFixed(1)} MB)`, value: SMALL_FILES / (small.uploadMs / 1000), unit: 'files/s', reference: { name: 'curl -T, one process', value: SMALL_FILES / (curlSmallMs / 1000) } },
     { name: `the same small-file run, against the same protocol by curl`, value: SMALL_FILES / (small.uploadMs / 1000), unit: 'files/s', reference: { name: 'curl, PUT to a temporary name + MOVE, one process', value: SMALL_FILES / (curlMoveMs / 1000) } },
     { name: `verify of the small-file run`, value: SMALL_FILES / (small.verifyMs / 1000), unit: 'files/s' },
@@ -357,13 +364,15 @@ function report(figures: Figure[]): void {
     'The seed (Python, native SQLite) did about 2,600 committed inserts/s, 1,500 transitions/s and',
     '1,100 record_failures/s.',
     '',
-    '| figure | value | reference | ratio |',
-    '| --- | ---: | --- | ---: |',
+    '| figure | value | reference | ratio | target |',
+    '| --- | ---: | --- | ---: | --- |',
     ...figures.map((f) => {
       const v = `${f.value.toFixed(f.unit === 'ms' ? 1 : 0)} ${f.unit}`;
       const r = f.reference ? `${f.reference.name} ${f.reference.value.toFixed(0)} ${f.unit}` : '';
-      const ratio = f.reference ? `${(f.value / f.reference.value).toFixed(2)}x` : '';
-      return `| ${f.name} | ${v} | ${r} | ${ratio} |`;
+      const ratioValue = f.reference ? f.value / f.reference.value : NaN;
+      const ratio = f.reference ? `${ratioValue.toFixed(2)}x` : '';
+      const target = f.target ? `${f.target.text}: ${f.target.met(f.value, ratioValue) ? 'met' : '**missed**'}` : '';
+      return `| ${f.name} | ${v} | ${r} | ${ratio} | ${target} |`;
     }),
     '',
   ];
