@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { launchChromium } from './fixtures/launchChromium.ts';
 import { expect, test } from './fixtures/test.ts';
-import { jobRow, listCount, openApp, searchQueue } from './fixtures/queuePage.ts';
+import { jobRow, listCount, openApp, searchQueue, showView } from './fixtures/queuePage.ts';
 
 const JOBS = 100_000;
 const pad = (i: number) => String(i).padStart(6, '0');
 
 // On a real profile: Playwright's default context commits about ten times slower (DESIGN.md).
-test('a queue of 100,000 jobs opens, scrolls to its last job, and filters by state, equipment and name', async ({ baseURL }) => {
+test('a queue of 100,000 jobs opens, scrolls to its last job, filters by state, equipment and name; Retry all re-queues the failed', async ({ baseURL }) => {
   test.setTimeout(240_000);
   const profile = mkdtempSync(join(tmpdir(), 'exlab-bigqueue-'));
   const chromium = await launchChromium(profile);
@@ -80,4 +80,13 @@ async function bigQueue(page: Page, baseURL: string): Promise<void> {
   // 099990..099999, of which those of eq-3: 099991, 099995, 099999.
   await expect(listCount(page)).toHaveText('3 jobs');
   await expect(page.getByTestId('job-run-path')).toHaveText(['/bulk/099999', '/bulk/099995', '/bulk/099991']);
+
+  // Retry all: the ten failed runs go back to the queue in one go.
+  await showView(page, 'Problems');
+  await expect(page.getByTestId('problem')).toHaveCount(10);
+  await page.getByRole('button', { name: 'Retry all (10)' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Re-queued 10 runs' })).toBeVisible();
+  await expect(page.getByText('No problems: nothing has failed.')).toBeVisible();
+  const counts = await page.evaluate(async () => (await (globalThis as any).exlabApi.counts()).value);
+  expect(counts).toMatchObject({ queued: JOBS, failed: 0 });
 }
