@@ -1,4 +1,6 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import type { SyncJobRow } from '../../worker/api';
 import { ProblemRow } from '../components/ProblemRow';
 import { FormMessage, type Message } from '../components/FormMessage';
 import { useStore } from '../store';
@@ -16,6 +18,13 @@ export function ProblemsPage() {
       return res.ok ? res.value : { total: 0, offset: 0, jobs: [] };
     },
   );
+  // Rows keep their identity across refreshes (reconciled by id): a row rebuilt on every change would
+  // close a Discard dialog under the technician's finger.
+  const [jobs, setJobs] = createStore<SyncJobRow[]>([]);
+  createEffect(() => {
+    const latest = failed.latest;
+    if (latest) setJobs(reconcile(latest.jobs, { key: 'id' }));
+  });
   async function retryAll() {
     const res = await store.retryAll();
     setMessage(res.ok ? { kind: 'ok', text: `Re-queued ${res.value} run${res.value === 1 ? '' : 's'}` } : { kind: 'error', text: res.error.message });
@@ -34,7 +43,7 @@ export function ProblemsPage() {
       <section class="card" aria-label="Failed runs">
         <Show when={failed.latest?.jobs.length} fallback={<p class="empty">No problems: nothing has failed.</p>}>
           <ul class="jobs problems">
-            <For each={failed.latest!.jobs}>{(job) => <ProblemRow job={job} />}</For>
+            <For each={jobs}>{(job) => <ProblemRow job={job} />}</For>
           </ul>
           <Show when={failed.latest!.total > SHOWN}>
             <p class="muted">
