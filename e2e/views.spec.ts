@@ -45,7 +45,7 @@ async function seed(page: Page): Promise<void> {
       ],
     });
     if (!done.ok) return done;
-    for (let i = 0; i < 100 && (await api.get(done.value.id)).value.state !== 'verified'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && (await api.get(done.value.id)).value.state !== 'verified'; i++) await new Promise((r) => setTimeout(r, 100));
     await api.updateSettings({ paused: true });
     const failed = await api.addRun({
       equipmentId: 'ms-07',
