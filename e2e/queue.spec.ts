@@ -93,7 +93,7 @@ test('the worker refuses an illegal move and changes nothing', async ({ page }) 
     const id = value.jobs[0].id;
     const jump = await api.move(id, 'cleaned');
     const retry = await api.retry(id);
-    const del = await api.delete(id);
+    const del = await api.discard(id);
     return { jump, retry, del, after: (await api.get(id)).value };
   });
   expect(result.jump).toMatchObject({ ok: false, error: { code: 'illegal-move' } });

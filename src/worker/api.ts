@@ -3,6 +3,7 @@ import type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, State
 import { intakeRun } from './files/intake';
 import type { FileStore } from './files/store';
 import { MAX_ATTEMPTS } from './queue/backoff';
+import { formatFailure } from './queue/classify';
 import { NasPathError, joinNasPath, nasPathFromTemplate, safeSegment } from './queue/nasPath';
 import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from './queue/state';
 import type { EngineStatus, Progress, SyncEngine } from './sync/engine';
@@ -79,8 +80,6 @@ export interface WorkerApi {
   retryAll(): Promise<Result<number>>;
   /** An operator stops a run for good: FAILED at once with the reason given; its files stay on the device. */
   stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
-  /** Delete a finished (FAILED or CLEANED) job's row. */
-  delete(jobId: string): Promise<Result<void>>;
   /** Delete a FAILED or CLEANED job and the run's files on this device (never on the NAS); says what went. */
   discard(jobId: string): Promise<Result<{ files: number; bytes: number }>>;
   /** Store a run's files on the device and queue it; refused (nothing kept) on bad names or a full device. */
@@ -256,16 +255,14 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       const error = String(failure.error ?? '').trim();
       if (!error) return fail('invalid-input', 'Say what went wrong: the failure reason is empty.');
       const terminal = failure.terminal ?? false;
-      return withQueue(async (q) => {
-        const job = await q.recordFailure(jobId, error, { terminal }, (current) => {
-          const target = planFailure(current, terminal, MAX_ATTEMPTS);
-          if (!isLegalMove(current.state, target)) {
-            throw new IllegalMoveError(`a failure cannot be recorded on a ${current.state} job`);
+      return withQueue((q) =>
+        q.recordFailure(jobId, error, { terminal, event: { detail: `recorded by hand: ${error}` } }, (job) => {
+          const target = planFailure(job, terminal, MAX_ATTEMPTS);
+          if (!isLegalMove(job.state, target)) {
+            throw new IllegalMoveError(`a failure cannot be recorded on a ${job.state} job`);
           }
-        });
-        await q.addEvent(jobId, job.state === SyncJobState.FAILED ? 'failed' : 'retry-scheduled', `recorded by hand: ${error}`);
-        return job;
-      });
+        }),
+      );
     },
 
     async retry(jobId) {
@@ -287,44 +284,28 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     async stopSyncing(jobId, reason) {
       const why = String(reason ?? '').trim();
       if (!why) return fail('invalid-input', 'Say why this run should not be synced; the reason is kept in its history.');
-      return withQueue(async (q) => {
-        const job = await q.recordFailure(jobId, `stopped_by_operator: ${why}`, { terminal: true }, (current) => {
-          if (!isLegalMove(current.state, SyncJobState.FAILED)) {
-            throw new IllegalMoveError(`a ${current.state} run cannot be stopped`);
-          }
-        });
-        await q.addEvent(jobId, 'stopped', why);
-        return job;
-      });
+      return withQueue((q) =>
+        q.recordFailure(jobId, formatFailure('stopped_by_operator', why), { terminal: true, event: { kind: 'stopped', detail: why } }, (job) => {
+          if (!isLegalMove(job.state, SyncJobState.FAILED)) throw new IllegalMoveError(`a ${job.state} run cannot be stopped`);
+        }),
+      );
     },
 
-    async discard(jobId) {
-      return withQueue(async (q) => {
-        const job = await q.getById(jobId);
-        if (!job) throw new UnknownJobError(jobId);
-        if (!canDelete(job.state)) {
-          throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or finished runs can be discarded`);
-        }
+    discard: (jobId) =>
+      withQueue(async (q) => {
+        // Read before the row goes (its file list goes with it). The row goes first: a crash between the
+        // two leaves an orphan folder, which start-up sweeps away, never a job whose files are half gone.
         const size = (await q.runSizes([jobId]))[jobId];
-        const onDevice = job.state === SyncJobState.CLEANED ? { files: 0, bytes: 0 } : size;
-        // The row goes first: a crash between the two leaves an orphan folder, which start-up sweeps away,
-        // never a job whose files are half gone.
-        await q.delete(jobId, (current) => {
-          if (!canDelete(current.state)) throw new IllegalMoveError(`a ${current.state} job cannot be discarded`);
+        let cleaned = false;
+        await q.delete(jobId, (job) => {
+          if (!canDelete(job.state)) {
+            throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or finished runs can be discarded`);
+          }
+          cleaned = job.state === SyncJobState.CLEANED;
         });
         await deps.files.deleteRun(jobId);
-        return onDevice;
-      });
-    },
-
-    delete: (jobId) =>
-      withQueue((q) =>
-        q.delete(jobId, (job) => {
-          if (!canDelete(job.state)) {
-            throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or cleaned jobs can be deleted`);
-          }
-        }),
-      ),
+        return cleaned ? { files: 0, bytes: 0 } : size;
+      }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { SyncJobRow } from '../../worker/api';
 import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
 import { runName } from '../store/format';
+import { FormMessage } from './FormMessage';
 
 /**
  * "Discard" asks first and says exactly what goes: the run's files on this device and its job; the NAS
@@ -60,11 +61,7 @@ export function DiscardButton(props: { job: SyncJobRow; onDone?: () => void }) {
             This cannot be undone.
           </p>
         </Show>
-        <Show when={error()}>
-          <p class="msg msg-error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <FormMessage message={error() ? { kind: 'error', text: error()! } : null} />
         <div class="job-actions">
           <button type="button" onClick={close}>
             Keep the run

@@ -4,6 +4,7 @@ import { formatBytes } from '../../worker/errors';
 import { useStore } from '../store';
 import { formatRetryIn, runName, STATE_LABELS } from '../store/format';
 import { plainReason } from '../store/plainReason';
+import { queuedByPath } from '../../worker/files/runPath';
 import { routeHref } from '../store/createRoute';
 import { JobProgress } from './JobProgress';
 
@@ -11,6 +12,7 @@ import { JobProgress } from './JobProgress';
 export function JobRow(props: { job: SyncJobRow; now: number }) {
   const store = useStore();
   const reason = () => plainReason(props.job.last_error);
+  const size = () => store.sizes[props.job.id];
   return (
     <div class="job" data-testid="job" data-job-id={props.job.id} data-state={props.job.state}>
       <div class="job-main">
@@ -28,7 +30,7 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
         <div>
           <dt>Size</dt>
           <dd data-testid="job-size">
-            {store.sizes[props.job.id]?.files ? `${store.sizes[props.job.id]!.files} files, ${formatBytes(store.sizes[props.job.id]!.bytes)}` : '—'}
+            {size()?.files ? `${size()!.files} files, ${formatBytes(size()!.bytes)}` : '—'}
           </dd>
         </div>
         <div>
@@ -51,8 +53,7 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
             </dd>
           </div>
         </Show>
-        {/* A run handed over with its files is stored under its id; one queued by path keeps the path given. */}
-        <Show when={props.job.run_path !== `/runs/${props.job.id}`}>
+        <Show when={queuedByPath(props.job)}>
           <div class="wide">
             <dt>Run path</dt>
             <dd class="run-path" data-testid="job-run-path">

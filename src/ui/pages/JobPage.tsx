@@ -1,17 +1,18 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, For, Show } from 'solid-js';
 import type { JobEvent, RunFile, SyncJobRow } from '../../worker/api';
 import { formatBytes } from '../../worker/errors';
 import { canDelete, canRetry, isLegalMove } from '../../worker/queue/state';
+import { queuedByPath } from '../../worker/files/runPath';
 import { MANIFEST_NAME } from '../../worker/sync/manifestName';
 import { DiscardButton } from '../components/DiscardDialog';
-import { FormMessage, type Message } from '../components/FormMessage';
+import { FailureReason } from '../components/FailureReason';
 import { JobProgress } from '../components/JobProgress';
 import { RecordFailureForm } from '../components/RecordFailureForm';
+import { RetryButton } from '../components/RetryButton';
 import { useStore } from '../store';
 import { formatRetryIn, formatTime, runName, STATE_LABELS } from '../store/format';
 import { createNow } from '../store/createNow';
 import { eventLabel } from '../store/eventLabels';
-import { plainReason } from '../store/plainReason';
 
 interface Detail {
   job: SyncJobRow | null;
@@ -23,7 +24,6 @@ interface Detail {
 export function JobPage(props: { jobId: string }) {
   const store = useStore();
   const now = createNow();
-  const [message, setMessage] = createSignal<Message | null>(null);
   const [detail] = createResource(
     () => [props.jobId, store.version()] as const,
     async ([jobId]): Promise<Detail> => {
@@ -31,11 +31,6 @@ export function JobPage(props: { jobId: string }) {
       return { job: job.ok ? job.value : null, files: files.ok ? files.value : [], events: events.ok ? events.value : [] };
     },
   );
-
-  async function retry(job: SyncJobRow) {
-    const res = await store.retry(job.id);
-    setMessage(res.ok ? { kind: 'ok', text: 'Queued again' } : { kind: 'error', text: res.error.message });
-  }
 
   return (
     <Show when={detail.latest} fallback={<p class="empty">Loading…</p>}>
@@ -63,7 +58,7 @@ export function JobPage(props: { jobId: string }) {
                 <dl class="job-facts">
                   <Fact label="Equipment" testid="job-equipment" value={job().equipment_id} />
                   <Fact label="NAS folder" testid="job-nas-path" value={job().nas_path ?? '—'} wide />
-                  <Show when={job().run_path !== `/runs/${job().id}`}>
+                  <Show when={queuedByPath(job())}>
                     <Fact label="Run path" testid="job-run-path" value={job().run_path} wide />
                   </Show>
                   <Fact label="Queued" value={formatTime(job().enqueued_at)} />
@@ -77,30 +72,15 @@ export function JobPage(props: { jobId: string }) {
                   </Show>
                 </dl>
                 <JobProgress job={job()} />
-                <Show when={plainReason(job().last_error)}>
-                  {(r) => (
-                    <div class="problem-box">
-                      <p class="reason" data-testid="job-reason">
-                        {r().text}
-                      </p>
-                      <details>
-                        <summary>Technical detail</summary>
-                        <code data-testid="job-last-error">{r().detail}</code>
-                      </details>
-                    </div>
-                  )}
-                </Show>
+                <FailureReason lastError={job().last_error} testid="job-reason" />
                 <div class="job-actions">
                   <Show when={canRetry(job().state)}>
-                    <button type="button" class="primary" onClick={() => void retry(job())}>
-                      Retry
-                    </button>
+                    <RetryButton jobId={job().id} />
                   </Show>
                   <Show when={canDelete(job().state)}>
                     <DiscardButton job={job()} onDone={() => (location.hash = '#/queue')} />
                   </Show>
                 </div>
-                <FormMessage message={message()} />
                 <Show when={isLegalMove(job().state, 'failed')}>
                   <details class="failure-details">
                     <summary>Record a failure or stop syncing</summary>

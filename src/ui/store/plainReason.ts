@@ -1,4 +1,6 @@
 // A job's last_error starts with a stable code (queue/classify.ts); the technician gets words and an action.
+import { failureCode } from '../../worker/queue/classify';
+
 const REASONS: Record<string, string> = {
   auth: 'Wrong NAS user or password. Fix them in Settings, then Retry.',
   local_file_vanished: 'A file of this run is gone from the device. It cannot be synced; discard the run and add it again.',
@@ -27,9 +29,9 @@ export interface PlainReason {
 /** The words for a job's last error; text typed by a person is shown as it was typed. */
 export function plainReason(lastError: string | null): PlainReason | null {
   if (!lastError) return null;
-  const match = /^([a-z_]+): ?([\s\S]*)$/.exec(lastError);
-  const known = match ? REASONS[match[1]] : undefined;
-  if (!known) return { text: lastError, detail: lastError };
-  if (match![1] === 'stopped_by_operator') return { text: `${known} Reason: ${match![2]}`, detail: lastError };
+  const failure = failureCode(lastError);
+  const known = failure ? REASONS[failure.code] : undefined;
+  if (!failure || !known) return { text: lastError, detail: lastError };
+  if (failure.code === 'stopped_by_operator') return { text: `${known} Reason: ${failure.message}`, detail: lastError };
   return { text: known, detail: lastError };
 }

@@ -167,3 +167,19 @@ describe('the Queue view\'s window onto the list', () => {
     expect((await queue.listEvents('j3')).map((e) => e.kind)).toEqual(['retried']);
   });
 });
+
+test('a failure and its history line are one write: both or neither', async () => {
+  const { queue } = await freshQueue();
+  await queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'j1' });
+  await queue.recordFailure('j1', 'nas_full: 507', { event: { detail: 'nas_full: 507' } });
+  await queue.recordFailure('j1', 'auth: 401', { terminal: true, event: { detail: 'auth: 401' } });
+  await expect(
+    queue.recordFailure('j1', 'x', { event: { detail: 'x' } }, () => {
+      throw new Error('refused');
+    }),
+  ).rejects.toThrow('refused');
+  expect((await queue.listEvents('j1')).map((e) => [e.kind, e.detail])).toEqual([
+    ['retry-scheduled', 'nas_full: 507'],
+    ['failed', 'auth: 401'],
+  ]);
+});

@@ -43,6 +43,11 @@ export interface TransitionPatch {
 export interface RecordFailureOptions {
   terminal?: boolean;
   now?: string | Date;
+  /**
+   * A line for the job's history, written in the same transaction as the failure (so a crash cannot
+   * keep one without the other); its kind defaults to "failed" or "retry-scheduled" by the outcome.
+   */
+  event?: { kind?: string; detail: string };
 }
 
 /** Where a page of the list starts: after this (enqueued_at, rowid). */
@@ -191,12 +196,7 @@ export class SyncQueue {
   /** One page of jobs in enqueue order (ties in insertion order), optionally of one state. */
   async listPage(opts: { state?: SyncJobState; after?: PageCursor | null; limit: number }): Promise<JobPage> {
     return this.read((db) => {
-      const where: string[] = [];
-      const bind: SqlValue[] = [];
-      if (opts.state) {
-        where.push('state = ?');
-        bind.push(opts.state);
-      }
+      const { where, bind } = filterTerms({ state: opts.state });
       if (opts.after) {
         where.push('(enqueued_at > ? OR (enqueued_at = ? AND rowid > ?))');
         bind.push(opts.after.enqueuedAt, opts.after.enqueuedAt, opts.after.rowid);
@@ -223,21 +223,7 @@ export class SyncQueue {
    */
   async listRange(filter: JobFilter, offset: number, limit: number): Promise<JobRange> {
     return this.read((db) => {
-      const where: string[] = [];
-      const bind: SqlValue[] = [];
-      if (filter.state) {
-        where.push('state = ?');
-        bind.push(filter.state);
-      }
-      if (filter.equipmentId) {
-        where.push('equipment_id = ?');
-        bind.push(filter.equipmentId);
-      }
-      if (filter.search) {
-        const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        where.push("(nas_path LIKE ? ESCAPE '\\' OR run_path LIKE ? ESCAPE '\\')");
-        bind.push(pattern, pattern);
-      }
+      const { where, bind } = filterTerms(filter);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = Number(one(db, `SELECT COUNT(*) AS n FROM jobs ${clause}`, bind)?.n ?? 0);
       const jobs = selectJobs(db, `${clause} ORDER BY enqueued_at DESC, rowid DESC LIMIT ? OFFSET ?`, [...bind, limit, offset]);
@@ -254,14 +240,7 @@ export class SyncQueue {
   async resetAllFailed(): Promise<SyncJobRow[]> {
     return this.write([], (db) => {
       const ids = all(db, 'SELECT id FROM jobs WHERE state = ?', [SyncJobState.FAILED]).map((r) => String(r.id));
-      run(
-        db,
-        `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
-         last_error = NULL WHERE state = ?`,
-        [SyncJobState.QUEUED, SyncJobState.FAILED],
-      );
-      for (const id of ids) this.eventRow(db, id, 'retried', 'Retry all');
-      return ids.map((id) => requireJob(db, id));
+      return ids.map((id) => this.resetRow(db, id, 'Retry all'));
     });
   }
 
@@ -308,12 +287,17 @@ export class SyncQueue {
       const counted = !options.terminal;
       const nextAttemptAt =
         target === SyncJobState.FAILED ? '' : (computeNextAttemptAt(existing.attempts + 1, new Date(nowMs)) ?? '');
-      return this.transitionRow(db, jobId, target, {
+      const after = this.transitionRow(db, jobId, target, {
         incrementAttempts: counted,
         lastError: error,
         lastAttemptAt,
         nextAttemptAt,
       });
+      if (options.event) {
+        const kind = options.event.kind ?? (after.state === SyncJobState.FAILED ? 'failed' : 'retry-scheduled');
+        this.eventRow(db, jobId, kind, options.event.detail);
+      }
+      return after;
     });
   }
 
@@ -322,14 +306,7 @@ export class SyncQueue {
     return this.write([jobId], (db) => {
       const existing = requireJob(db, jobId);
       guard?.(existing);
-      run(
-        db,
-        `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
-         last_error = NULL WHERE id = ?`,
-        [SyncJobState.QUEUED, jobId],
-      );
-      this.eventRow(db, jobId, 'retried', null);
-      return requireJob(db, jobId);
+      return this.resetRow(db, jobId, null);
     });
   }
 
@@ -459,6 +436,18 @@ export class SyncQueue {
         run(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
       }
     });
+  }
+
+  /** Back to QUEUED with attempts, errors and timestamps cleared (verify_passes kept), and say so in the history. */
+  private resetRow(db: Database, jobId: string, note: string | null): SyncJobRow {
+    run(
+      db,
+      `UPDATE jobs SET state = ?, attempts = 0, last_attempt_at = NULL, next_attempt_at = NULL,
+       last_error = NULL WHERE id = ?`,
+      [SyncJobState.QUEUED, jobId],
+    );
+    this.eventRow(db, jobId, 'retried', note);
+    return requireJob(db, jobId);
   }
 
   private eventRow(db: Database, jobId: string, kind: string, detail: string | null): void {
@@ -612,6 +601,26 @@ export class SyncQueue {
 const channel = typeof setImmediate === 'undefined' ? new MessageChannel() : null;
 const macrotasks: (() => void)[] = [];
 if (channel) channel.port1.onmessage = () => macrotasks.shift()?.();
+/** The WHERE terms of a list filter, with their bound values. */
+function filterTerms(filter: JobFilter): { where: string[]; bind: SqlValue[] } {
+  const where: string[] = [];
+  const bind: SqlValue[] = [];
+  if (filter.state) {
+    where.push('state = ?');
+    bind.push(filter.state);
+  }
+  if (filter.equipmentId) {
+    where.push('equipment_id = ?');
+    bind.push(filter.equipmentId);
+  }
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push("(nas_path LIKE ? ESCAPE '\\' OR run_path LIKE ? ESCAPE '\\')");
+    bind.push(pattern, pattern);
+  }
+  return { where, bind };
+}
+
 function nextMacrotask(fn: () => void): void {
   if (!channel) {
     setImmediate(fn);

@@ -2,6 +2,7 @@ import type { SyncJobRow, SyncQueue } from '../db/queue';
 import { StorageFullError } from '../errors';
 import { joinNasPath, nasPathFromTemplate, relPathSegments, safeSegment } from '../queue/nasPath';
 import type { Settings } from '../sync/settings';
+import { intakeRunPath } from './runPath';
 import type { FileStore, StoredFile } from './store';
 
 export interface IntakeFile {
@@ -67,7 +68,7 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       bytesBefore += file.body.size;
     }
     return await deps.queue.insertRun(
-      { jobId, runPath: `/runs/${jobId}`, equipmentId, nasPath: await uniqueNasPath(deps.queue, nasPath) },
+      { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.queue, nasPath) },
       stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256 })),
     );
   } catch (err) {

@@ -22,6 +22,17 @@ export interface Failure {
   message: string;
 }
 
+/** A job's last_error: the stable code first, then the words ("auth: PUT ... answered 401 ..."). */
+export function formatFailure(code: string, message: string): string {
+  return `${code}: ${message}`;
+}
+
+/** The stable code at the head of a last_error written by formatFailure, or null for text typed by hand. */
+export function failureCode(lastError: string): { code: string; message: string } | null {
+  const match = /^([a-z_]+): ?([\s\S]*)$/.exec(lastError);
+  return match ? { code: match[1], message: match[2] } : null;
+}
+
 export function classify(err: unknown): Failure {
   if (err instanceof DavHttpError) return classifyStatus(err);
   if (err instanceof NetworkError) return { kind: 'offline', code: 'nas_unreachable', message: err.message };

@@ -1,13 +1,13 @@
-import { MANIFEST_NAME } from './manifestName';
 import { createSHA256 } from 'hash-wasm';
 import { IllegalMoveError, VerifyMismatchError } from '../errors';
 import type { RunFile, SyncJobRow, SyncQueue } from '../db/queue';
 import type { FileStore } from '../files/store';
-import { classify, isTerminalFailure } from '../queue/classify';
+import { classify, formatFailure, isTerminalFailure } from '../queue/classify';
 import { relPathSegments, splitNasPath } from '../queue/nasPath';
 import { SyncJobState, isLegalMove } from '../queue/state';
 import { formatInstant } from '../queue/time';
 import type { DavClient } from '../webdav/client';
+import { MANIFEST_NAME } from './manifestName';
 import { type Settings, inSyncWindow } from './settings';
 
 // The only module that composes the queue, the files, the NAS and the clock:
@@ -58,7 +58,6 @@ export interface EngineDeps {
   onStatus?: (s: EngineStatus) => void;
 }
 
-export { MANIFEST_NAME } from './manifestName';
 const TEMP_PREFIX = '.exlab-part-';
 const PROGRESS_INTERVAL_MS = 250;
 /** Files of one run sent at once. */
@@ -371,7 +370,7 @@ export class SyncEngine {
     }
     const job = await queue.getById(jobId);
     if (!job) return;
-    const reason = `${failure.code}: ${failure.message}`;
+    const reason = formatFailure(failure.code, failure.message);
     if (failure.kind === 'offline') {
       // Offline is the normal state of a field station: no attempt is spent.
       if (isLegalMove(job.state, SyncJobState.QUEUED)) {
@@ -386,8 +385,7 @@ export class SyncEngine {
       await queue.markFilesNotUploaded(jobId, files.filter((f) => bad.has(f.rel_path)).map((f) => f.seq));
     }
     const terminal = isTerminalFailure(failure.kind);
-    const after = await queue.recordFailure(jobId, reason, { terminal, now: new Date(this.deps.clock.now()) });
-    await queue.addEvent(jobId, after.state === SyncJobState.FAILED ? 'failed' : 'retry-scheduled', reason);
+    await queue.recordFailure(jobId, reason, { terminal, now: new Date(this.deps.clock.now()), event: { detail: reason } });
   }
 
   /** VERIFIED -> CLEANUP_ELIGIBLE after the retention; then the device's copy is freed; old history goes. */
