@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../worker/api';
+import type { WorkerApi } from '../worker/contract';
 
 // The only UI file that knows there is a worker.
 const worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'exlab-sync' });

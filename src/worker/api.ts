@@ -1,108 +1,19 @@
 import { ConstraintError, IllegalMoveError, StorageFullError, UnknownJobError, fail, ok, type Result } from './errors';
-import type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow, SyncQueue, TransitionPatch } from './db/queue';
+import type { SyncQueue } from './db/queue';
 import { intakeRun } from './files/intake';
 import type { FileStore } from './files/store';
-import { MAX_ATTEMPTS } from './queue/backoff';
-import { formatFailure } from './queue/classify';
-import { NasPathError, joinNasPath, nasPathFromTemplate, safeSegment } from './queue/nasPath';
-import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from './queue/state';
-import type { EngineStatus, Progress, SyncEngine } from './sync/engine';
-import { type Settings, validateSettings } from './sync/settings';
-import { type Diagnosis, testConnection } from './sync/testConnection';
+import { MAX_ATTEMPTS } from '../shared/backoff';
+import { formatFailure } from '../shared/failures';
+import { NasPathError, planRunFolder } from '../shared/nasPath';
+import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from '../shared/state';
+import type { SyncEngine } from './sync/engine';
+import { type Settings, validateSettings } from '../shared/settings';
+import { testConnection } from './sync/testConnection';
 import type { DavClient } from './webdav/client';
 
-export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
-export type { ApiError, Result } from './errors';
-export type { EngineStatus, Progress } from './sync/engine';
-export type { Settings } from './sync/settings';
-export type { Diagnosis } from './sync/testConnection';
+import type { EnqueueInput, Ownership, WorkerApi, WorkerEvent } from './contract';
 
-/** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
-export type Ownership =
-  | { status: 'starting' }
-  | { status: 'owner' }
-  | { status: 'elsewhere' }
-  | { status: 'error'; message: string };
-
-/** What the worker pushes to the page: no polling anywhere. */
-export type WorkerEvent =
-  | { type: 'ownership'; ownership: Ownership }
-  | { type: 'jobs-changed'; ids: string[] }
-  | { type: 'progress'; progress: Progress }
-  | { type: 'engine'; status: EngineStatus };
-
-export interface NewRun {
-  equipmentId: string;
-  runName: string;
-  /** Each file with its path inside the run; File objects cross to the worker without being copied. */
-  files: { relPath: string; file: Blob }[];
-}
-
-export interface EnqueueInput {
-  equipmentId: string;
-  runPath: string;
-  nasPath?: string | null;
-}
-
-export interface ListOptions {
-  state?: SyncJobState;
-  after?: PageCursor | null;
-  limit?: number;
-}
-
-/** The whole contract between the page and the worker. Every method resolves; refusals come back as data. */
-export interface WorkerApi {
-  /** Register a callback for pushed events; it is called at once with the current ownership. */
-  subscribe(listener: (event: WorkerEvent) => void): void;
-  /** Ask the tab that owns the database to hand it to this one ("use here"). */
-  takeOver(): Promise<void>;
-  /** Add a QUEUED job; refused when the input is invalid or the run path is already queued. */
-  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
-  /** Add many jobs in one transaction, all or none; returns how many were added. */
-  enqueueMany(inputs: EnqueueInput[]): Promise<Result<number>>;
-  /** One page of jobs in enqueue order, optionally of one state (at most 500 a page). */
-  list(options?: ListOptions): Promise<Result<JobPage>>;
-  /** A window of the filtered list, newest first, with the filter's total: what the virtual list shows. */
-  listRange(filter: JobFilter, offset: number, limit: number): Promise<Result<JobRange>>;
-  /** The equipment ids of the queue, for the filter and the New run form's suggestions. */
-  equipmentIds(): Promise<Result<string[]>>;
-  /** Number of jobs in each state. */
-  counts(): Promise<Result<StateCounts>>;
-  /** One job, or null when there is none with that id. */
-  get(jobId: string): Promise<Result<SyncJobRow | null>>;
-  /** A legal state move (queue/state.ts) with the seed's column patch; an illegal one changes nothing. */
-  move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
-  /** Record a failure with the seed's backoff; `terminal` (auth, file gone) fails the job at once. */
-  recordFailure(jobId: string, failure: { error: string; terminal?: boolean }): Promise<Result<SyncJobRow>>;
-  /** Retry a FAILED job: back to QUEUED with a fresh backoff schedule. */
-  retry(jobId: string): Promise<Result<SyncJobRow>>;
-  /** Retry every FAILED job at once; returns how many were re-queued. */
-  retryAll(): Promise<Result<number>>;
-  /** An operator stops a run for good: FAILED at once with the reason given; its files stay on the device. */
-  stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
-  /** Delete a FAILED or CLEANED job and the run's files on this device (never on the NAS); says what went. */
-  discard(jobId: string): Promise<Result<{ files: number; bytes: number }>>;
-  /** Store a run's files on the device and queue it; refused (nothing kept) on bad names or a full device. */
-  addRun(run: NewRun, onProgress?: (bytesDone: number, bytesTotal: number) => void): Promise<Result<SyncJobRow>>;
-  /** The files of a job, with what has been uploaded. */
-  files(jobId: string): Promise<Result<RunFile[]>>;
-  /** A job's history, oldest first. */
-  history(jobId: string): Promise<Result<JobEvent[]>>;
-  /** Bytes and file counts of the jobs named. */
-  runSizes(jobIds: string[]): Promise<Result<Record<string, { files: number; bytes: number }>>>;
-  /** The current settings. */
-  getSettings(): Promise<Result<Settings>>;
-  /** Change settings; refused with the reason when a value cannot be used. */
-  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
-  /** Try the NAS with the current settings and say precisely what is wrong. */
-  testConnection(): Promise<Result<Diagnosis>>;
-  /** What the engine is doing or waiting for. */
-  engineStatus(): Promise<Result<EngineStatus>>;
-  /** Stop starting work and resolve when no upload or verify is in flight: the app may then be replaced. */
-  prepareForUpdate(): Promise<Result<void>>;
-  /** Undo prepareForUpdate (the user put the update off). */
-  resumeAfterUpdateDeclined(): Promise<Result<void>>;
-}
+export type * from './contract';
 
 export interface ApiDeps {
   /** The queue while this tab owns the database, else null. */
@@ -314,17 +225,7 @@ function normalise(input: EnqueueInput, deps: ApiDeps) {
   const equipmentId = input.equipmentId.trim();
   const runPath = input.runPath.trim();
   const runName = runPath.split(/[/\\]/).filter(Boolean).pop() ?? runPath;
-  const d = new Date(deps.now());
-  const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  const nasPath =
-    input.nasPath ??
-    joinNasPath(
-      nasPathFromTemplate(deps.settings().pathTemplate, {
-        equipment_id: safeSegment(equipmentId, 'The equipment id'),
-        run_name: safeSegment(runName, 'The run name'),
-        date,
-      }),
-    );
+  const nasPath = input.nasPath ?? planRunFolder(deps.settings().pathTemplate, { equipmentId, runName }, deps.now());
   return { equipmentId, runPath, nasPath };
 }
 

@@ -1,3 +1,4 @@
+import { formatBytes } from '../shared/formatBytes';
 // Typed errors. Across Comlink only `name`, `message` and `stack` survive a throw, so each class has a
 // stable `name`; expected failures reach the UI as data (`Result`), never as a thrown error.
 
@@ -119,13 +120,3 @@ export class StorageFullError extends Error {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}

@@ -6,7 +6,7 @@ import { SyncQueue } from './db/queue';
 import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
 import { type Clock, type Connectivity, SyncEngine } from './sync/engine';
-import { type Settings, defaultSettings, settingsFromRows } from './sync/settings';
+import { type Settings, defaultSettings, settingsFromRows } from '../shared/settings';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
 

@@ -1,7 +1,7 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
 import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
-import type { SyncJobState } from '../../src/worker/queue/state';
-import { parseInstant } from '../../src/worker/queue/time';
+import type { SyncJobState } from '../../src/shared/state';
+import { parseInstant } from '../../src/shared/time';
 
 // Runs one step of the seed's conformance scenarios (snake_case calls and keywords, as recorded from
 // sync_queue.py) against a SyncQueue. The same harness runs in Node and inside a browser worker over OPFS.

@@ -5,7 +5,7 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
 import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
-import { type Settings, defaultSettings } from '../../src/worker/sync/settings';
+import { type Settings, defaultSettings } from '../../src/shared/settings';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
 import { type EmbeddedDav, startEmbeddedDav } from '../../scripts/embeddedDav';

@@ -1,6 +1,6 @@
 import { createResource, createSignal, Show } from 'solid-js';
-import type { SyncJobRow } from '../../worker/api';
-import { formatBytes } from '../../worker/errors';
+import type { SyncJobRow } from '../../worker/contract';
+import { formatBytes } from '../../shared/formatBytes';
 import { useStore } from '../store';
 import { runName } from '../store/format';
 import { FormMessage } from './FormMessage';

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { plainReason } from '../store/plainReason';
+import { plainReason } from '../../shared/plainReason';
 
 /** Why a job failed, in plain words, with the stored error one tap away; nothing when there is no error. */
 export function FailureReason(props: { lastError: string | null; testid: string; fallback?: string }) {

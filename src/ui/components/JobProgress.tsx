@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
-import type { SyncJobRow } from '../../worker/api';
-import { formatBytes } from '../../worker/errors';
+import type { SyncJobRow } from '../../worker/contract';
+import { formatBytes } from '../../shared/formatBytes';
 import { useStore } from '../store';
 
 /** Bytes done of total and the rate, while a job uploads or is read back. */

@@ -1,10 +1,10 @@
 import { Show } from 'solid-js';
-import type { SyncJobRow } from '../../worker/api';
-import { formatBytes } from '../../worker/errors';
+import type { SyncJobRow } from '../../worker/contract';
+import { formatBytes } from '../../shared/formatBytes';
 import { useStore } from '../store';
 import { formatRetryIn, runName, STATE_LABELS } from '../store/format';
-import { plainReason } from '../store/plainReason';
-import { queuedByPath } from '../../worker/files/runPath';
+import { plainReason } from '../../shared/plainReason';
+import { queuedByPath } from '../../shared/runPath';
 import { routeHref } from '../store/createRoute';
 import { JobProgress } from './JobProgress';
 

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, Show } from 'solid-js';
-import { formatBytes } from '../../worker/errors';
+import { formatBytes } from '../../shared/formatBytes';
 import { useStore } from '../store';
 import { directoryPicker, fromDataTransfer, fromDirectoryHandle, fromFileList, type PickedFile, type PickedRun } from '../store/pickedFiles';
 import { rememberEquipment, recentEquipment } from '../store/recentEquipment';

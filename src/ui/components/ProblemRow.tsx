@@ -1,4 +1,4 @@
-import type { SyncJobRow } from '../../worker/api';
+import type { SyncJobRow } from '../../worker/contract';
 import { formatTime, runName } from '../store/format';
 import { routeHref } from '../store/createRoute';
 import { DiscardButton } from './DiscardDialog';

@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import type { SyncJobRow } from '../../worker/api';
+import type { SyncJobRow } from '../../worker/contract';
 import { useStore } from '../store';
 import { FormMessage, type Message } from './FormMessage';
 

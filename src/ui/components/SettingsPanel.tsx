@@ -1,14 +1,13 @@
 import { createResource, createSignal, Show } from 'solid-js';
-import type { Diagnosis, Settings } from '../../worker/api';
+import type { Diagnosis, Settings } from '../../worker/contract';
 import { useStore } from '../store';
-import { nasPathFromTemplate, safeSegment } from '../../worker/queue/nasPath';
+import { planRunFolder } from '../../shared/nasPath';
 import { FormMessage, type Message } from './FormMessage';
 
 /** What the template makes of a sample run, or why it cannot be used, as the person types. */
 function pathExample(s: Settings): string {
   try {
-    const fields = { equipment_id: safeSegment('hplc-02', 'x'), run_name: safeSegment('sample-7', 'x'), date: new Date().toISOString().slice(0, 10) };
-    return `Example: ${s.nasUrl.replace(/\/?$/, '/')}${nasPathFromTemplate(s.pathTemplate, fields).join('/')}/`;
+    return `Example: ${s.nasUrl.replace(/\/?$/, '/')}${planRunFolder(s.pathTemplate, { equipmentId: 'hplc-02', runName: 'sample-7' }, Date.now())}/`;
   } catch (err) {
     return (err as Error).message;
   }

@@ -1,6 +1,6 @@
 import { For } from 'solid-js';
-import type { SyncJobState } from '../../worker/queue/state';
-import { ALL_STATES } from '../../worker/queue/state';
+import type { SyncJobState } from '../../shared/state';
+import { ALL_STATES } from '../../shared/state';
 import { useStore } from '../store';
 import { STATE_LABELS } from '../store/format';
 

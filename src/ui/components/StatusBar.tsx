@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { formatBytes } from '../../worker/errors';
+import { formatBytes } from '../../shared/formatBytes';
 import { useStore } from '../store';
 
 /** Online or not, the NAS reachable or not, syncing or paused (with the switch), and device storage. */

@@ -1,9 +1,9 @@
 import { createResource, For, Show } from 'solid-js';
-import type { JobEvent, RunFile, SyncJobRow } from '../../worker/api';
-import { formatBytes } from '../../worker/errors';
-import { canDelete, canRetry, isLegalMove } from '../../worker/queue/state';
-import { queuedByPath } from '../../worker/files/runPath';
-import { MANIFEST_NAME } from '../../worker/sync/manifestName';
+import type { JobEvent, RunFile, SyncJobRow } from '../../worker/contract';
+import { formatBytes } from '../../shared/formatBytes';
+import { canDelete, canRetry, isLegalMove } from '../../shared/state';
+import { queuedByPath } from '../../shared/runPath';
+import { MANIFEST_NAME } from '../../shared/manifestName';
 import { DiscardButton } from '../components/DiscardDialog';
 import { FailureReason } from '../components/FailureReason';
 import { JobProgress } from '../components/JobProgress';

@@ -1,6 +1,6 @@
 import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { SyncJobRow } from '../../worker/api';
+import type { SyncJobRow } from '../../worker/contract';
 import { ProblemRow } from '../components/ProblemRow';
 import { FormMessage, type Message } from '../components/FormMessage';
 import { useStore } from '../store';

@@ -1,5 +1,5 @@
 import { createSignal } from 'solid-js';
-import type { SyncJobState } from '../../worker/queue/state';
+import type { SyncJobState } from '../../shared/state';
 import { QueueFilters } from '../components/QueueFilters';
 import { StateSummary } from '../components/StateSummary';
 import { VirtualJobList } from '../components/VirtualJobList';

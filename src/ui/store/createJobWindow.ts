@@ -1,6 +1,6 @@
 import { batch, createEffect, createSignal, on } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { JobFilter, SyncJobRow } from '../../worker/api';
+import type { JobFilter, SyncJobRow } from '../../worker/contract';
 import type { QueueStore } from './createQueueStore';
 
 const PAGE_ROWS = 100;

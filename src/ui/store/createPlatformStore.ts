@@ -1,6 +1,6 @@
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { registerSW } from 'virtual:pwa-register';
-import type { EngineStatus, Settings } from '../../worker/api';
+import type { EngineStatus, Settings } from '../../worker/contract';
 import { api } from '../worker';
 import { fromFileList, type PickedRun } from './pickedFiles';
 

@@ -16,7 +16,7 @@ import type {
   StateCounts,
   SyncJobRow,
   WorkerEvent,
-} from '../../worker/api';
+} from '../../worker/contract';
 import { api, proxy } from '../worker';
 
 export interface QueueStore {

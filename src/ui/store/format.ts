@@ -1,4 +1,4 @@
-import type { SyncJobState } from '../../worker/queue/state';
+import type { SyncJobState } from '../../shared/state';
 
 export const STATE_LABELS: Record<SyncJobState, string> = {
   queued: 'Queued',

@@ -1,8 +1,8 @@
 import type { Database, SqlValue } from '@sqlite.org/sqlite-wasm';
 import { ConstraintError, UnknownJobError } from '../errors';
-import { MAX_ATTEMPTS, computeNextAttemptAt } from '../queue/backoff';
-import { SyncJobState, isTerminal, planFailure } from '../queue/state';
-import { formatInstant, parseInstant } from '../queue/time';
+import { MAX_ATTEMPTS, computeNextAttemptAt } from '../../shared/backoff';
+import { SyncJobState, isTerminal, planFailure } from '../../shared/state';
+import { formatInstant, parseInstant } from '../../shared/time';
 import { migrate } from './schema';
 import { all, one, run } from './statements';
 

@@ -1,8 +1,8 @@
 import type { SyncJobRow, SyncQueue } from '../db/queue';
 import { StorageFullError } from '../errors';
-import { joinNasPath, nasPathFromTemplate, relPathSegments, safeSegment } from '../queue/nasPath';
-import type { Settings } from '../sync/settings';
-import { intakeRunPath } from './runPath';
+import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
+import type { Settings } from '../../shared/settings';
+import { intakeRunPath } from '../../shared/runPath';
 import type { FileStore, StoredFile } from './store';
 
 export interface IntakeFile {
@@ -57,8 +57,7 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   const free = await deps.freeBytes();
   if (free !== null && bytesTotal > free) throw new StorageFullError(bytesTotal, free);
 
-  const date = localDate(deps.now);
-  const nasPath = joinNasPath(nasPathFromTemplate(deps.settings.pathTemplate, { equipment_id: equipmentId, run_name: runName, date }));
+  const nasPath = planRunFolder(deps.settings.pathTemplate, { equipmentId, runName }, deps.now);
   const jobId = crypto.randomUUID();
   const stored: StoredFile[] = [];
   let bytesBefore = 0;
@@ -84,10 +83,4 @@ async function uniqueNasPath(queue: SyncQueue, nasPath: string): Promise<string>
     const candidate = n === 1 ? nasPath : `${nasPath} (${n})`;
     if (!(await queue.nasPathTaken(candidate))) return candidate;
   }
-}
-
-function localDate(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

@@ -6,6 +6,7 @@ import {
   TimeoutError,
   VerifyMismatchError,
 } from '../errors';
+import type { FailureCode } from '../../shared/failures';
 
 /**
  * What a failure means for the job:
@@ -18,19 +19,8 @@ export type FailureKind = 'auth' | 'local-missing' | 'offline' | 'transient' | '
 export interface Failure {
   kind: FailureKind;
   /** Stable code, the first word of the job's last_error. */
-  code: string;
+  code: FailureCode;
   message: string;
-}
-
-/** A job's last_error: the stable code first, then the words ("auth: PUT ... answered 401 ..."). */
-export function formatFailure(code: string, message: string): string {
-  return `${code}: ${message}`;
-}
-
-/** The stable code at the head of a last_error written by formatFailure, or null for text typed by hand. */
-export function failureCode(lastError: string): { code: string; message: string } | null {
-  const match = /^([a-z_]+): ?([\s\S]*)$/.exec(lastError);
-  return match ? { code: match[1], message: match[2] } : null;
 }
 
 export function classify(err: unknown): Failure {

@@ -2,13 +2,14 @@ import { createSHA256 } from 'hash-wasm';
 import { IllegalMoveError, VerifyMismatchError } from '../errors';
 import type { RunFile, SyncJobRow, SyncQueue } from '../db/queue';
 import type { FileStore } from '../files/store';
-import { classify, formatFailure, isTerminalFailure } from '../queue/classify';
-import { relPathSegments, splitNasPath } from '../queue/nasPath';
-import { SyncJobState, isLegalMove } from '../queue/state';
-import { formatInstant } from '../queue/time';
+import { classify, isTerminalFailure } from '../queue/classify';
+import { formatFailure } from '../../shared/failures';
+import { relPathSegments, splitNasPath } from '../../shared/nasPath';
+import { SyncJobState, isLegalMove } from '../../shared/state';
+import { formatInstant } from '../../shared/time';
 import type { DavClient } from '../webdav/client';
-import { MANIFEST_NAME } from './manifestName';
-import { type Settings, inSyncWindow } from './settings';
+import { MANIFEST_NAME } from '../../shared/manifestName';
+import { type Settings, inSyncWindow } from '../../shared/settings';
 
 // The only module that composes the queue, the files, the NAS and the clock:
 // due jobs -> upload (PUT to a temporary name, MOVE onto the final one) -> verify (sizes, checksums,

@@ -1,4 +1,4 @@
-import { DEFAULT_PATH_TEMPLATE, nasPathFromTemplate } from '../queue/nasPath';
+import { DEFAULT_PATH_TEMPLATE, nasPathFromTemplate } from './nasPath';
 
 /** Everything the worker can be told; kept in the `settings` table as JSON, one row per key. */
 export interface Settings {

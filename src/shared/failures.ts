@@ -1,7 +1,8 @@
-// A job's last_error starts with a stable code (queue/classify.ts); the technician gets words and an action.
-import { failureCode } from '../../worker/queue/classify';
+// Why a job failed: one stable code per cause, the first word of the job's last_error, and the words a
+// technician gets for it (what happened and what to do). The worker writes codes; the page reads them.
 
-const REASONS: Record<string, string> = {
+/** Every failure code the engine or an operator writes, with its plain reason. */
+export const FAILURE_REASONS = {
   auth: 'Wrong NAS user or password. Fix them in Settings, then Retry.',
   local_file_vanished: 'A file of this run is gone from the device. It cannot be synced; discard the run and add it again.',
   nas_full: 'The NAS is full. Ask the NAS administrator to free space, then Retry.',
@@ -17,21 +18,19 @@ const REASONS: Record<string, string> = {
   verify_mismatch: 'The copy on the NAS differs from the device. Retry sends the differing files again.',
   stopped_by_operator: 'Stopped by an operator.',
   internal: 'Something unexpected went wrong. Retry; the detail below helps support.',
-};
+} as const;
 
-export interface PlainReason {
-  /** What happened and what to do, for the technician. */
-  text: string;
-  /** The stored error, for whoever supports them. */
-  detail: string;
+export type FailureCode = keyof typeof FAILURE_REASONS;
+
+export const isFailureCode = (code: string): code is FailureCode => Object.hasOwn(FAILURE_REASONS, code);
+
+/** A job's last_error: the stable code first, then the words ("auth: PUT ... answered 401 ..."). */
+export function formatFailure(code: FailureCode, message: string): string {
+  return `${code}: ${message}`;
 }
 
-/** The words for a job's last error; text typed by a person is shown as it was typed. */
-export function plainReason(lastError: string | null): PlainReason | null {
-  if (!lastError) return null;
-  const failure = failureCode(lastError);
-  const known = failure ? REASONS[failure.code] : undefined;
-  if (!failure || !known) return { text: lastError, detail: lastError };
-  if (failure.code === 'stopped_by_operator') return { text: `${known} Reason: ${failure.message}`, detail: lastError };
-  return { text: known, detail: lastError };
+/** The stable code at the head of a last_error written by formatFailure, or null for text typed by hand. */
+export function failureCode(lastError: string): { code: FailureCode; message: string } | null {
+  const match = /^([a-z_]+): ?([\s\S]*)$/.exec(lastError);
+  return match && isFailureCode(match[1]) ? { code: match[1], message: match[2] } : null;
 }

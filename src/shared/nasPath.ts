@@ -78,3 +78,24 @@ function truncateUtf8(s: string, maxBytes: number): string {
   }
   return out;
 }
+
+/** The calendar date on the device's clock (local time), as the `{date}` field: a lab's day, not UTC's. */
+export function localDate(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * The one plan of a run's NAS folder (stored form), used by intake, the API and the Settings example:
+ * the template filled with the equipment id, the run name and the local date, each one safe segment.
+ */
+export function planRunFolder(template: string, run: { equipmentId: string; runName: string }, nowMs: number): string {
+  return joinNasPath(
+    nasPathFromTemplate(template, {
+      equipment_id: safeSegment(run.equipmentId.trim(), 'The equipment id'),
+      run_name: safeSegment(run.runName.trim(), 'The run name'),
+      date: localDate(nowMs),
+    }),
+  );
+}
