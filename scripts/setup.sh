@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian's Chromium for the browser tests; Apache httpd with mod_dav, the second real WebDAV server
-# the tests upload to, and nginx, which runs the deployment recipe in deploy/ (both started by the tests
-# themselves on 127.0.0.1, never as system services).
+# the tests upload to, and nginx, which runs the deployment recipe in deploy/ and, with dav-ext, serves
+# WebDAV itself (all started by the tests themselves on 127.0.0.1, never as system services).
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+# nginx's WebDAV PROPFIND module: the third real server of the tests (it hides dot names from listings).
+[ -f /usr/lib/nginx/modules/ngx_http_dav_ext_module.so ] || need_apt+=(libnginx-mod-http-dav-ext)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need_apt[*]}. Run: sudo apt-get install -y ${need_apt[*]}" >&2

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { NasPathError, nasPathFromTemplate, relPathSegments, safeSegment } from './nasPath';
+import { NasPathError, nasPathFromTemplate, relPathSegments, safeFileName, safeSegment, wasShortened } from './nasPath';
 
 const fields = { equipment_id: 'hplc-01', run_name: 'run 7', date: '2025-06-01' };
 
@@ -23,8 +23,9 @@ test('user text never leaves its segment', () => {
   expect(safeSegment('50%25 done', 'x')).toBe('50%25 done');
 });
 
-test('file paths inside a run: separators split, dot segments dropped, ".." refused', () => {
-  expect(relPathSegments('a\\b/./c.txt')).toEqual(['a', 'b', 'c.txt']);
+test('file paths inside a run: "/" splits, a backslash is refused with what to do, dot segments dropped, ".." refused', () => {
+  expect(relPathSegments('a/./c.txt')).toEqual(['a', 'c.txt']);
+  expect(() => relPathSegments('a\\b/c.txt')).toThrow(/contains a backslash .* rename the file/);
   expect(() => relPathSegments('a/../../b')).toThrow(/outside its run/);
   expect(() => relPathSegments('/')).toThrow(NasPathError);
   expect(relPathSegments('/abs/x')).toEqual(['abs', 'x']);
@@ -32,4 +33,21 @@ test('file paths inside a run: separators split, dot segments dropped, ".." refu
 
 test('a template with an unknown field is refused with the fields it may use', () => {
   expect(() => nasPathFromTemplate('{user}/{run_name}', fields)).toThrow(/\{equipment_id\}, \{date\} or \{run_name\}/);
+});
+
+test('a name too long keeps its extension and gets a short unique suffix; two such names stay two', () => {
+  const long1 = `${'x'.repeat(256)}.fid`;
+  const long2 = `${'x'.repeat(257)}.fid`;
+  const a = safeFileName(long1);
+  const b = safeFileName(long2);
+  expect(new TextEncoder().encode(a).length).toBe(255);
+  expect(a).toMatch(/^x+~[0-9a-f]{8}\.fid$/);
+  expect(b).toMatch(/\.fid$/);
+  expect(a).not.toBe(b);
+  expect(wasShortened(long1, a)).toBe(true);
+  expect(wasShortened('short.txt', safeFileName('short.txt'))).toBe(false);
+  const multibyte = safeFileName(`${'é'.repeat(200)}.txt`);
+  expect(new TextEncoder().encode(multibyte).length).toBeLessThanOrEqual(255);
+  expect(multibyte.endsWith('.txt')).toBe(true);
+  expect(safeFileName('x'.repeat(300))).toMatch(/^x+~[0-9a-f]{8}$/);
 });

@@ -11,14 +11,32 @@ export class NasPathError extends Error {
 
 /** One safe segment from a name, or a NasPathError saying why the name cannot be used. */
 export function safeSegment(name: string, what: string): string {
-  let s = name.normalize('NFC').replace(CONTROL_OR_BIDI, '').replace(/[/\\]/g, '_');
+  return cleanSegment(name.replace(/[/\\]/g, '_'), name, what);
+}
+
+/**
+ * One file name of a run as it goes to the NAS. A backslash is refused rather than changed: Apache and
+ * nginx store it as a character, webdav-server answers 409/500 and Windows-backed shares take it as a
+ * folder separator, so no choice would land the same file everywhere; renaming is the technician's call.
+ */
+export function safeFileName(name: string): string {
+  if (name.includes('\\')) {
+    throw new NasPathError(
+      `The file name ${JSON.stringify(name)} contains a backslash (\\), which many NAS shares read as a folder separator; rename the file, then add the run again.`,
+    );
+  }
+  return cleanSegment(name, name, 'The file name');
+}
+
+function cleanSegment(segment: string, original: string, what: string): string {
+  let s = segment.normalize('NFC').replace(CONTROL_OR_BIDI, '');
   s = s.replace(/[. ]+$/, '').replace(/^ +/, '');
-  if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(name)} has no usable characters; rename it.`);
+  if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(original)} has no usable characters; rename it.`);
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;
   // Some servers decode a path twice: to them "%2e%2e" is "..", and "%2f" a separator. Such a name
   // keeps its characters but loses the escapes ("_2e_2e").
   if (dangerousOnceDecoded(s)) s = s.replace(/%/g, '_');
-  return truncateUtf8(s, MAX_SEGMENT_BYTES);
+  return shortenUtf8(s, MAX_SEGMENT_BYTES);
 }
 
 function dangerousOnceDecoded(segment: string): boolean {
@@ -36,13 +54,14 @@ function dangerousOnceDecoded(segment: string): boolean {
 
 /**
  * The segments of a file's path inside the run, from the relative path the browser gave (picked folder
- * or dropped files). Empty and `.` segments are dropped; `..` is refused, never resolved.
+ * or dropped files; browsers always separate with "/"). Empty and `.` segments are dropped; `..` is
+ * refused, never resolved.
  */
 export function relPathSegments(relPath: string): string[] {
-  const parts = relPath.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = relPath.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..')) throw new NasPathError(`The file path ${JSON.stringify(relPath)} points outside its run ("..").`);
   if (!parts.length) throw new NasPathError(`The file path ${JSON.stringify(relPath)} is empty.`);
-  return parts.map((p) => safeSegment(p, 'The file name'));
+  return parts.map(safeFileName);
 }
 
 export const DEFAULT_PATH_TEMPLATE = '{equipment_id}/{date}/{run_name}';
@@ -65,18 +84,44 @@ export function nasPathFromTemplate(template: string, fields: { equipment_id: st
 export const joinNasPath = (segments: readonly string[]) => segments.join('/');
 export const splitNasPath = (nasPath: string) => nasPath.split('/').filter(Boolean);
 
+/**
+ * A name that fits in `maxBytes` of UTF-8 (most NAS file systems allow 255). A longer one keeps its
+ * start and its extension, with "~" and a hash of the whole name between, so two long names that share
+ * their first 230 bytes still get two different names and a reader still sees what kind of file it is.
+ */
+function shortenUtf8(s: string, maxBytes: number): string {
+  if (utf8Bytes(s) <= maxBytes) return s;
+  const dot = s.lastIndexOf('.');
+  const ext = dot > 0 && utf8Bytes(s.slice(dot)) <= MAX_EXTENSION_BYTES ? s.slice(dot) : '';
+  const suffix = `~${fnv1a32(s)}${ext}`;
+  return truncateUtf8(s.slice(0, s.length - ext.length), maxBytes - utf8Bytes(suffix)) + suffix;
+}
+
+/** Whether safeFileName had to shorten the name (the original is then recorded in history and manifest). */
+export const wasShortened = (original: string, stored: string): boolean =>
+  utf8Bytes(original.normalize('NFC')) > MAX_SEGMENT_BYTES && stored !== original;
+
+const MAX_EXTENSION_BYTES = 16;
+const encoder = new TextEncoder();
+const utf8Bytes = (s: string) => encoder.encode(s).length;
+
 function truncateUtf8(s: string, maxBytes: number): string {
-  const encoder = new TextEncoder();
-  if (encoder.encode(s).length <= maxBytes) return s;
   let out = '';
   let bytes = 0;
   for (const ch of s) {
-    const n = encoder.encode(ch).length;
+    const n = utf8Bytes(ch);
     if (bytes + n > maxBytes) break;
     out += ch;
     bytes += n;
   }
   return out;
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short stable tag of a name (not a security hash). */
+function fnv1a32(s: string): string {
+  let h = 0x811c9dc5;
+  for (const b of encoder.encode(s)) h = Math.imul(h ^ b, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The calendar date on the device's clock (local time), as the `{date}` field: a lab's day, not UTC's. */

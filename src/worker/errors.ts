@@ -57,6 +57,17 @@ export class DavHttpError extends Error {
   }
 }
 
+/**
+ * MOVE with `Overwrite: F` found a resource under the destination name (412, on its own or inside a
+ * 207): nothing was replaced. Measured: Apache, nginx, rclone, nephele and webdav-server all refuse so.
+ */
+export class DestinationExistsError extends DavHttpError {
+  override name = 'DestinationExistsError';
+  constructor(url: string, readonly destination: string) {
+    super('MOVE', 412, url);
+  }
+}
+
 /** No answer at all: no network, DNS, refused connection, CORS refusal (the browser hides which). */
 export class NetworkError extends Error {
   override name = 'NetworkError';

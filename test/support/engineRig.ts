@@ -6,11 +6,12 @@ import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
 import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
+import { startEmbeddedDav } from '../../scripts/embeddedDav';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
-import { type EmbeddedDav, startEmbeddedDav } from '../../scripts/embeddedDav';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
 import { createNodeFileStore } from './nodeFileStore';
+import { type NasKind, type NasServer, startNas } from './nasServers';
 
 /** A clock the test moves: time stands still unless advanced, so a 30 s backoff takes no real time. */
 export class FakeClock implements Clock {
@@ -34,7 +35,8 @@ export interface Rig {
   queue: SyncQueue;
   engine: SyncEngine;
   clock: FakeClock;
-  dav: EmbeddedDav;
+  /** The real WebDAV server behind the proxy (shared when given to createRig, else the rig's own). */
+  dav: NasServer;
   proxy: FaultProxy;
   settings: Settings;
   localRoot: string;
@@ -50,6 +52,8 @@ export async function createRig(
   overrides: Partial<Settings> = {},
   auth?: { username: string; password: string },
   idleTimeoutMs = 2_000,
+  /** A NAS to use (two rigs are two devices on one NAS), or the kind of NAS the rig starts for itself. */
+  nas: NasServer | NasKind = 'embedded',
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'exlab-engine-'));
   const sqlite3 = await sqlite3InitModule();
@@ -57,7 +61,9 @@ export async function createRig(
   const clock = new FakeClock();
   const queue = new SyncQueue(() => db, { clock: clock.now });
   await queue.init();
-  const dav = await startEmbeddedDav({ root: join(dir, 'nas'), ...auth });
+  const ownNas = typeof nas === 'string';
+  if (auth && nas !== 'embedded') throw new Error('auth is set up for the embedded NAS only');
+  const dav = typeof nas !== 'string' ? nas : auth ? await startEmbeddedAuth(join(dir, 'nas'), auth) : await startNas(nas, dir);
   const proxy = await startFaultProxy(dav.origin);
   const settings: Settings = { ...defaultSettings(proxy.origin), retentionHours: 0, ...overrides };
   const files = createNodeFileStore(join(dir, 'device'));
@@ -80,7 +86,7 @@ export async function createRig(
     proxy,
     settings,
     localRoot: join(dir, 'device'),
-    davRoot: join(dir, 'nas'),
+    davRoot: dav.davRoot,
     progress,
     intake: (runName, list, freeBytes = null) =>
       intakeRun({ queue, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
@@ -96,9 +102,14 @@ export async function createRig(
     async close() {
       await engine.stop();
       await proxy.stop();
-      await dav.stop();
+      if (ownNas) await dav.stop();
       await queue.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function startEmbeddedAuth(root: string, auth: { username: string; password: string }): Promise<NasServer> {
+  const dav = await startEmbeddedDav({ root, ...auth });
+  return { kind: 'embedded', origin: dav.origin, davRoot: root, stop: () => dav.stop() };
 }

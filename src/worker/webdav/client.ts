@@ -4,7 +4,7 @@ import { deleteResource } from './delete';
 import { getFile } from './get';
 import { createCollections } from './mkcol';
 import { moveFile } from './move';
-import { listFilesDeep, propfind } from './propfind';
+import { listFilesDeep, propfind, statFile } from './propfind';
 import { putFile } from './put';
 
 export interface DavOptions {
@@ -36,6 +36,7 @@ export function createDavClient(options: DavOptions) {
     moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
     propfind: (path: DavPath, depth: 0 | 1, collection = true) => propfind(ctx, path, depth, collection),
     listFilesDeep: (path: DavPath) => listFilesDeep(ctx, path),
+    statFile: (path: DavPath) => statFile(ctx, path),
     getFile: (path: DavPath) => getFile(ctx, path),
     deleteResource: (path: DavPath, collection = false) => deleteResource(ctx, path, collection),
   };

@@ -19,26 +19,31 @@ export function encodeSegment(segment: string): string {
 }
 
 /**
- * The plain path of an href from a PROPFIND answer, relative to nothing: servers send a path or a full
- * URL, upper- or lower-case escapes, some leave `#` unencoded. Trailing slash dropped.
+ * The plain path of an href from a PROPFIND answer, below the base URL: servers send a path or a full
+ * URL, upper- or lower-case escapes, some leave `#` unencoded. Trailing slash dropped. Null for an href
+ * outside the base collection: a listing never speaks for anything but what was asked.
  */
-export function hrefToSegments(href: string, base: string): string[] {
+export function hrefToSegments(href: string, base: string): string[] | null {
   let path = href.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) path = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  const raw = path.split('/').filter(Boolean);
-  const segments = raw.map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
-  const baseSegments = new URL(base).pathname
-    .split('/')
-    .filter(Boolean)
-    .map((s) => decodeURIComponent(s));
+  const segments = path.split('/').filter(Boolean).map(decodeLenient);
+  const baseSegments = new URL(base).pathname.split('/').filter(Boolean).map(decodeLenient);
+  if (segments.some((s) => s === '.' || s === '..' || s.includes('/'))) return null;
   for (let i = 0; i < baseSegments.length; i++) {
-    if (segments[i] !== baseSegments[i]) return segments;
+    if (segments[i] !== baseSegments[i]) return null;
   }
   return segments.slice(baseSegments.length);
+}
+
+/** True when `path` is `folder` itself or lies below it. */
+export function isWithin(path: DavPath, folder: DavPath): boolean {
+  return path.length >= folder.length && folder.every((s, i) => path[i] === s);
+}
+
+function decodeLenient(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -60,4 +60,12 @@ describe('paths become URLs one whole segment at a time', () => {
     const segments = ['eq 1', '2025-01-01', 'run #1 +50%', '日本'];
     expect(hrefToSegments(davUrl('http://h:1/dav/', segments), 'http://h:1/dav/')).toEqual(segments);
   });
+  test('an href outside the base collection is not ours: null, never a path to act on', () => {
+    expect(hrefToSegments('/other/x.txt', 'http://h:1/dav/')).toBeNull();
+    expect(hrefToSegments('http://h:1/davx/a', 'http://h:1/dav/')).toBeNull();
+    expect(hrefToSegments('/dav/a/../../etc/passwd', 'http://h:1/dav/')).toBeNull();
+    expect(hrefToSegments('/dav/a/%2e%2e/b', 'http://h:1/dav/')).toBeNull();
+    expect(hrefToSegments('/dav/a%2Fb', 'http://h:1/dav/')).toBeNull();
+    expect(hrefToSegments('/dav/', 'http://h:1/dav/')).toEqual([]);
+  });
 });

@@ -1,0 +1,120 @@
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { createRig, type Rig } from '../../../test/support/engineRig';
+import type { NasKind } from '../../../test/support/nasServers';
+import { nasTree, runHashes } from '../../../test/support/nasTree';
+
+// What the NAS says is checked, not trusted: listings speak only for the folder asked, a name a listing
+// hides is asked for by name, and the device copy is freed only after the NAS is read again.
+
+type RunFiles = { relPath: string; text: string }[];
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+async function start(run: RunFiles, settings = {}, kind: NasKind = 'embedded') {
+  rig = await createRig(settings, undefined, 2_000, kind);
+  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  rig.engine.start();
+  return { r: rig, job };
+}
+
+const settled = (r: Rig, jobId: string) => r.waitFor(jobId, (j) => j.state === 'cleaned' || j.state === 'failed', 'CLEANED or FAILED');
+
+test('a listing that names entries outside the run folder is ignored: nothing out there is deleted', async () => {
+  const run = [{ relPath: 'a.csv', text: 'a' }];
+  rig = await createRig();
+  const victim = join(rig.davRoot, 'victim');
+  mkdirSync(victim, { recursive: true });
+  writeFileSync(join(victim, '.exlab-part-00000000-0'), 'not the engine\'s');
+  const extra = (p: string) =>
+    `<${p}response><${p}href>/dav/victim/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
+    `<${p}resourcetype/></${p}prop><${p}status>HTTP/1.1 200 OK</${p}status></${p}propstat></${p}response>`;
+  rig.proxy.fault = (m, p) =>
+    m === 'PROPFIND' && p.includes('/run')
+      ? { type: 'rewrite', edit: (xml) => xml.replace(/<\/([A-Za-z0-9]+:)?multistatus>\s*$/, (end, prefix = '') => extra(prefix) + end) }
+      : null;
+  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  rig.engine.start();
+  const done = await settled(rig, job.id);
+  expect(done.state).toBe('cleaned');
+  expect(readFileSync(join(victim, '.exlab-part-00000000-0'), 'utf8')).toBe('not the engine\'s');
+  expect(rig.proxy.log.filter((l) => l.startsWith('DELETE'))).toEqual([]);
+});
+
+test('on nginx, which hides dot names from listings, a run with dot files and a dot folder verifies at once', async () => {
+  const run = [
+    { relPath: '.hidden.txt', text: 'dot file' },
+    { relPath: '.cfg/settings.ini', text: '[a]\nb=1\n' },
+    { relPath: 'x.txt', text: 'plain' },
+  ];
+  const { r, job } = await start(run, { verifyMode: 'checksum' }, 'nginx');
+  const done = await settled(r, job.id);
+  expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
+  expect(nasTree(join(r.davRoot, done.nas_path!))).toEqual(runHashes(run));
+});
+
+for (const change of ['deleted', 'changed'] as const) {
+  test(`a NAS copy ${change} between VERIFIED and cleanup: the device copy stays, the job says why, Retry sends it again`, async () => {
+    const run = [
+      { relPath: 'a.csv', text: 'alpha' },
+      { relPath: 'sub/b.csv', text: 'bravo' },
+    ];
+    const { r, job } = await start(run, { retentionHours: 1 });
+    const verified = await r.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
+    const onNas = join(r.davRoot, verified.nas_path!, 'sub', 'b.csv');
+    if (change === 'deleted') rmSync(onNas);
+    else writeFileSync(onNas, 'edited on the NAS by someone');
+    r.clock.advance(3_600_000);
+    const failed = await settled(r, job.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.last_error).toMatch(/^nas_copy_changed: /);
+    expect(readdirSync(join(r.localRoot, job.id))).toHaveLength(2);
+    await r.queue.resetToQueued(job.id);
+    const again = await r.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED again');
+    expect(nasTree(join(r.davRoot, again.nas_path!))).toEqual(runHashes(run));
+    if (change === 'changed') expect(readFileSync(onNas, 'utf8')).toBe('edited on the NAS by someone');
+  });
+}
+
+test('a name too long for the NAS is shortened keeping its extension; the original is in the manifest and the history', async () => {
+  const long = `${'spectrum-'.repeat(29)}.fid`;
+  const run = [{ relPath: long, text: 'long' }];
+  const { r, job } = await start(run);
+  const done = await settled(r, job.id);
+  expect(done.state).toBe('cleaned');
+  const [stored] = [...nasTree(join(r.davRoot, done.nas_path!)).keys()];
+  expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(255);
+  expect(stored).toMatch(/~[0-9a-f]{8}\.fid$/);
+  expect(readFileSync(join(r.davRoot, done.nas_path!, 'manifest-sha256.txt'), 'utf8')).toContain(long);
+  expect((await r.queue.listEvents(job.id)).map((e) => e.detail ?? '').join('\n')).toContain(long);
+});
+
+test('a NAS that refuses one name (500, name too long) fails that run at once with a plain reason and leaves no temporary', async () => {
+  const run = [
+    { relPath: 'ok.txt', text: 'fine' },
+    { relPath: `${'n'.repeat(240)}.txt`, text: 'refused here' },
+  ];
+  rig = await createRig();
+  // nephele keeps a sidecar "<name>.nephelemeta" and answers 500 for names near 255 bytes: the MOVE
+  // onto the long name is refused while every other request works.
+  rig.proxy.fault = (m, p) => (m === 'MOVE' && p.endsWith('-1') ? { type: 'respond', status: 500, body: 'name too long' } : null);
+  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  rig.engine.start();
+  const done = await settled(rig, job.id);
+  expect(done).toMatchObject({ state: 'failed', attempts: 0 });
+  expect(done.last_error).toMatch(/^nas_name_refused: .*n{20}/);
+  expect([...nasTree(join(rig.davRoot, done.nas_path!)).keys()]).toEqual(['ok.txt']);
+});
+
+test('a backslash in a file name is refused at intake with what to do, and nothing is kept', async () => {
+  rig = await createRig();
+  await expect(rig.intake('run', [{ relPath: 'back\\slash.txt', body: new Blob(['one file']) }])).rejects.toThrow(
+    /"back\\\\slash.txt" contains a backslash .* rename the file/,
+  );
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(readdirSync(rig.localRoot)).toEqual([]);
+});
