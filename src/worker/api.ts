@@ -1,5 +1,5 @@
-import { ConstraintError, IllegalMoveError, StorageFullError, UnknownJobError, fail, ok, type Result } from './errors';
-import type { SyncQueue } from './db/queue';
+import { ConstraintError, DatabaseFullError, IllegalMoveError, StorageFullError, UnknownJobError, fail, ok, type Result } from './errors';
+import type { Stores } from './db/stores';
 import { intakeRun } from './files/intake';
 import type { FileStore } from './files/store';
 import { MAX_ATTEMPTS } from '../shared/backoff';
@@ -16,8 +16,8 @@ import type { EnqueueInput, Ownership, WorkerApi, WorkerEvent } from './contract
 export type * from './contract';
 
 export interface ApiDeps {
-  /** The queue while this tab owns the database, else null. */
-  queue: () => SyncQueue | null;
+  /** The stores while this tab owns the database, else null. */
+  stores: () => Stores | null;
   engine: () => SyncEngine | null;
   files: FileStore;
   settings: () => Settings;
@@ -37,13 +37,13 @@ const MAX_RUN_PATH_CHARS = 1024;
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export function createWorkerApi(deps: ApiDeps): WorkerApi {
-  async function withQueue<T>(run: (queue: SyncQueue) => Promise<T>): Promise<Result<T>> {
-    const queue = deps.queue();
-    if (!queue) {
+  async function withQueue<T>(run: (stores: Stores) => Promise<T>): Promise<Result<T>> {
+    const stores = deps.stores();
+    if (!stores) {
       return fail('not-owner', 'exlab-sync is open in another tab or window; use it there or choose "Use here".');
     }
     try {
-      return ok(await run(queue));
+      return ok(await run(stores));
     } catch (err) {
       return refusal(err);
     }
@@ -59,7 +59,7 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     async enqueue(input) {
       const problem = validateEnqueue(input);
       if (problem) return fail('invalid-input', problem);
-      const res = await withQueue((q) => q.insert(normalise(input, deps)));
+      const res = await withQueue((s) => s.queue.insert(normalise(input, deps)));
       if (res.ok) deps.engine()?.wake();
       return res;
     },
@@ -69,15 +69,15 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
         const problem = validateEnqueue(input);
         if (problem) return fail('invalid-input', `item ${i + 1}: ${problem}`);
       }
-      const res = await withQueue(async (q) => (await q.insertMany(inputs.map((i) => normalise(i, deps)))).length);
+      const res = await withQueue(async (s) => (await s.bulk.insertMany(inputs.map((i) => normalise(i, deps)))).length);
       if (res.ok) deps.engine()?.wake();
       return res;
     },
 
     async addRun(run, onProgress) {
-      const res = await withQueue((queue) =>
+      const res = await withQueue(({ runFiles }) =>
         intakeRun(
-          { queue, files: deps.files, settings: deps.settings(), now: deps.now(), freeBytes: deps.freeBytes, onProgress },
+          { runFiles, files: deps.files, settings: deps.settings(), now: deps.now(), freeBytes: deps.freeBytes, onProgress },
           { equipmentId: run.equipmentId, runName: run.runName, files: run.files.map((f) => ({ relPath: f.relPath, body: f.file })) },
         ),
       );
@@ -85,9 +85,9 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       return res;
     },
 
-    files: (jobId) => withQueue((q) => q.listFiles(jobId)),
-    history: (jobId) => withQueue((q) => q.listEvents(jobId)),
-    runSizes: (jobIds) => withQueue((q) => q.runSizes(jobIds)),
+    files: (jobId) => withQueue((s) => s.runFiles.listFiles(jobId)),
+    history: (jobId) => withQueue((s) => s.history.listEvents(jobId)),
+    runSizes: (jobIds) => withQueue((s) => s.listing.runSizes(jobIds)),
 
     async getSettings() {
       return ok(deps.settings());
@@ -129,7 +129,7 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
         return fail('invalid-input', `unknown state ${JSON.stringify(options.state)}`);
       }
       const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(options.limit ?? 100)));
-      return withQueue((q) => q.listPage({ state: options.state, after: options.after ?? null, limit }));
+      return withQueue((s) => s.listing.listPage({ state: options.state, after: options.after ?? null, limit }));
     },
 
     async listRange(filter, offset, limit) {
@@ -140,21 +140,21 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       const equipmentId = typeof filter.equipmentId === 'string' ? filter.equipmentId : '';
       const from = Math.max(0, Math.floor(offset) || 0);
       const n = Math.max(1, Math.min(MAX_PAGE, Math.floor(limit) || 100));
-      return withQueue((q) =>
-        q.listRange({ state: filter.state, equipmentId: equipmentId || undefined, search: search || undefined }, from, n),
+      return withQueue((s) =>
+        s.listing.listRange({ state: filter.state, equipmentId: equipmentId || undefined, search: search || undefined }, from, n),
       );
     },
 
-    equipmentIds: () => withQueue((q) => q.equipmentIds()),
+    equipmentIds: () => withQueue((s) => s.listing.equipmentIds()),
 
-    counts: () => withQueue((q) => q.countByState()),
+    counts: () => withQueue((s) => s.listing.countByState()),
 
-    get: (jobId) => withQueue((q) => q.getById(jobId)),
+    get: (jobId) => withQueue((s) => s.queue.getById(jobId)),
 
     async move(jobId, to, patch = {}) {
       if (!isSyncJobState(to)) return fail('invalid-input', `unknown state ${JSON.stringify(to)}`);
-      return withQueue((q) =>
-        q.transition(jobId, to, patch, (job) => {
+      return withQueue((s) =>
+        s.queue.transition(jobId, to, patch, (job) => {
           if (!isLegalMove(job.state, to)) {
             throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
           }
@@ -166,8 +166,8 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
       const error = String(failure.error ?? '').trim();
       if (!error) return fail('invalid-input', 'Say what went wrong: the failure reason is empty.');
       const terminal = failure.terminal ?? false;
-      return withQueue((q) =>
-        q.recordFailure(jobId, error, { terminal, event: { detail: `recorded by hand: ${error}` } }, (job) => {
+      return withQueue((s) =>
+        s.queue.recordFailure(jobId, error, { terminal, event: { detail: `recorded by hand: ${error}` } }, (job) => {
           const target = planFailure(job, terminal, MAX_ATTEMPTS);
           if (!isLegalMove(job.state, target)) {
             throw new IllegalMoveError(`a failure cannot be recorded on a ${job.state} job`);
@@ -177,8 +177,8 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     },
 
     async retry(jobId) {
-      const res = await withQueue((q) =>
-        q.resetToQueued(jobId, (job) => {
+      const res = await withQueue((s) =>
+        s.queue.resetToQueued(jobId, (job) => {
           if (!canRetry(job.state)) throw new IllegalMoveError(`only a failed job can be retried; this one is ${job.state}`);
         }),
       );
@@ -187,7 +187,7 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     },
 
     async retryAll() {
-      const res = await withQueue(async (q) => (await q.resetAllFailed()).length);
+      const res = await withQueue(async (s) => (await s.bulk.resetAllFailed()).length);
       if (res.ok) deps.engine()?.wake();
       return res;
     },
@@ -195,20 +195,20 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     async stopSyncing(jobId, reason) {
       const why = String(reason ?? '').trim();
       if (!why) return fail('invalid-input', 'Say why this run should not be synced; the reason is kept in its history.');
-      return withQueue((q) =>
-        q.recordFailure(jobId, formatFailure('stopped_by_operator', why), { terminal: true, event: { kind: 'stopped', detail: why } }, (job) => {
+      return withQueue((s) =>
+        s.queue.recordFailure(jobId, formatFailure('stopped_by_operator', why), { terminal: true, event: { kind: 'stopped', detail: why } }, (job) => {
           if (!isLegalMove(job.state, SyncJobState.FAILED)) throw new IllegalMoveError(`a ${job.state} run cannot be stopped`);
         }),
       );
     },
 
     discard: (jobId) =>
-      withQueue(async (q) => {
+      withQueue(async (s) => {
         // Read before the row goes (its file list goes with it). The row goes first: a crash between the
         // two leaves an orphan folder, which start-up sweeps away, never a job whose files are half gone.
-        const size = (await q.runSizes([jobId]))[jobId];
+        const size = (await s.listing.runSizes([jobId]))[jobId];
         let cleaned = false;
-        await q.delete(jobId, (job) => {
+        await s.queue.delete(jobId, (job) => {
           if (!canDelete(job.state)) {
             throw new IllegalMoveError(`a ${job.state} job is still being synced; only failed or finished runs can be discarded`);
           }
@@ -247,7 +247,7 @@ export function validateEnqueue(input: EnqueueInput): string | null {
 }
 
 function refusal(err: unknown): Result<never> {
-  if (err instanceof StorageFullError) return fail('storage', err.message);
+  if (err instanceof StorageFullError || err instanceof DatabaseFullError) return fail('storage', err.message);
   if (err instanceof NasPathError || err instanceof RangeError) return fail('invalid-input', err.message);
   if (err instanceof UnknownJobError) return fail('unknown-job', `There is no job ${err.jobId}; it may have been deleted.`);
   if (err instanceof IllegalMoveError) return fail('illegal-move', err.message);
@@ -255,10 +255,6 @@ function refusal(err: unknown): Result<never> {
     if (err.column === 'run_path') return fail('duplicate-run-path', 'This run path is already in the queue.');
     if (err.column === 'id') return fail('invalid-input', 'A job with this id already exists.');
     return fail('invalid-input', err.message);
-  }
-  const code = (err as { resultCode?: number }).resultCode;
-  if (typeof code === 'number' && (code & 0xff) === 13 /* SQLITE_FULL */) {
-    return fail('storage', 'The device storage is full; free some space, then try again.');
   }
   throw err;
 }

@@ -1,13 +1,19 @@
 // The whole contract between the page and the worker: `WorkerApi` and the plain data that crosses
 // Comlink. The page imports types from here only, never run-time code from the worker.
-import type { JobFilter, JobEvent, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow, TransitionPatch } from './db/queue';
+import type { JobEvent } from './db/history';
+import type { SyncJobRow, TransitionPatch } from './db/jobRows';
+import type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db/listing';
+import type { RunFile } from './db/runFiles';
 import type { Result } from './errors';
 import type { SyncJobState } from '../shared/state';
 import type { Settings } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/engine';
 import type { Diagnosis } from './sync/testConnection';
 
-export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
+export type { JobEvent } from './db/history';
+export type { SyncJobRow } from './db/jobRows';
+export type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db/listing';
+export type { RunFile } from './db/runFiles';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/engine';
 export type { Settings } from '../shared/settings';

@@ -18,6 +18,26 @@ export class ConstraintError extends Error {
   }
 }
 
+/** SQLite could not grow the database: the device (or the browser's quota for this site) is full. */
+export class DatabaseFullError extends Error {
+  override name = 'DatabaseFullError';
+  constructor() {
+    super('The device storage is full; free some space, then try again.');
+  }
+}
+
+/** Any other refusal by SQLite (I/O, corruption, a busy or read-only file): a fault, never expected. */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+  constructor(
+    message: string,
+    /** SQLite's extended result code, e.g. 266 for SQLITE_IOERR_READ. */
+    readonly resultCode: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Stable codes of the refusals the worker API reports as data. */
 export type ApiErrorCode =
   | 'unknown-job'

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
 import { createWorkerApi, type Ownership, type WorkerEvent } from './api';
 import { installPool, openDatabase } from './db/open';
-import { SyncQueue } from './db/queue';
+import { type Stores, createStores } from './db/stores';
 import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
 import { type Clock, type Connectivity, SyncEngine } from './sync/engine';
@@ -14,7 +14,7 @@ import { xhrUpload } from './webdav/upload';
 
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };
-let queue: SyncQueue | null = null;
+let stores: Stores | null = null;
 let engine: SyncEngine | null = null;
 let pool: SAHPoolUtil | null = null;
 const defaults = defaultSettings(self.location.origin);
@@ -63,15 +63,15 @@ async function openQueue(): Promise<void> {
     try {
       if (!pool) pool = await installPool();
       else if (pool.isPaused()) await pool.unpauseVfs();
-      const opened = new SyncQueue(() => openDatabase(pool!), {
+      const opened = createStores(() => openDatabase(pool!), {
         onCommit: (ids) => emit({ type: 'jobs-changed', ids }),
       });
-      await opened.init();
+      await opened.queue.init();
       await sweepOrphans(opened);
-      settings = settingsFromRows(await opened.getSettings(), defaults);
-      queue = opened;
+      settings = settingsFromRows(await opened.settings.getSettings(), defaults);
+      stores = opened;
       engine = new SyncEngine({
-        queue: opened,
+        queue: opened.queue,
         files,
         clock,
         connectivity,
@@ -92,17 +92,17 @@ async function openQueue(): Promise<void> {
 }
 
 /** Run folders with no job row are what a crash during intake left: the job was never committed. */
-async function sweepOrphans(q: SyncQueue): Promise<void> {
-  const known = await q.jobIds();
+async function sweepOrphans(s: Stores): Promise<void> {
+  const known = await s.runFiles.jobIds();
   for (const id of await files.runIds()) if (!known.has(id)) await files.deleteRun(id);
 }
 
 async function closeQueue(): Promise<void> {
   await engine?.stop();
   engine = null;
-  const closing = queue;
-  queue = null;
-  await closing?.close();
+  const closing = stores;
+  stores = null;
+  await closing?.queue.close();
   // Releases the OPFS access handles so the next owner can open the pool.
   if (pool && !pool.isPaused()) pool.pauseVfs();
 }
@@ -117,12 +117,12 @@ const lock = startOwnership({
 });
 
 const api = createWorkerApi({
-  queue: () => queue,
+  stores: () => stores,
   engine: () => engine,
   files,
   settings: () => settings,
   async saveSettings(next) {
-    await queue!.putSettings(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, JSON.stringify(v)])));
+    await stores!.settings.putSettings(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, JSON.stringify(v)])));
     settings = next;
   },
   dav: davFor,

@@ -1,5 +1,7 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
-import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
+import type { SyncJobRow } from '../../src/worker/db/jobRows';
+import { SyncQueue } from '../../src/worker/db/queue';
+import { TransactionRunner } from '../../src/worker/db/transactionRunner';
 import type { SyncJobState } from '../../src/shared/state';
 import { parseInstant } from '../../src/shared/time';
 
@@ -50,13 +52,11 @@ export class SeedHarness {
   }
 
   private newQueue(): void {
-    this.queue = new SyncQueue(
-      () => {
-        this.db = this.open();
-        return this.db;
-      },
-      { clock: () => this.clockMs ?? Date.now() },
-    );
+    const runner = new TransactionRunner(() => {
+      this.db = this.open();
+      return this.db;
+    });
+    this.queue = new SyncQueue(runner, { clock: () => this.clockMs ?? Date.now() });
   }
 
   private invoke(call: string, k: Kwargs, value: unknown): Promise<unknown> | unknown {

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
-import { SyncQueue, type SyncJobRow } from '../../src/worker/db/queue';
+import type { SyncJobRow } from '../../src/worker/db/jobRows';
+import type { SyncQueue } from '../../src/worker/db/queue';
+import { type Stores, createStores } from '../../src/worker/db/stores';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
 import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
@@ -33,6 +35,7 @@ export class FakeClock implements Clock {
 
 export interface Rig {
   queue: SyncQueue;
+  stores: Stores;
   engine: SyncEngine;
   clock: FakeClock;
   /** The real WebDAV server behind the proxy (shared when given to createRig, else the rig's own). */
@@ -59,7 +62,8 @@ export async function createRig(
   const sqlite3 = await sqlite3InitModule();
   const db = new sqlite3.oo1.DB(':memory:', 'c');
   const clock = new FakeClock();
-  const queue = new SyncQueue(() => db, { clock: clock.now });
+  const stores = createStores(() => db, { clock: clock.now });
+  const { queue, runFiles } = stores;
   await queue.init();
   const ownNas = typeof nas === 'string';
   if (auth && nas !== 'embedded') throw new Error('auth is set up for the embedded NAS only');
@@ -80,6 +84,7 @@ export async function createRig(
   });
   return {
     queue,
+    stores,
     engine,
     clock,
     dav,
@@ -89,7 +94,7 @@ export async function createRig(
     davRoot: dav.davRoot,
     progress,
     intake: (runName, list, freeBytes = null) =>
-      intakeRun({ queue, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
+      intakeRun({ runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
     async waitFor(jobId, predicate, what) {
       const deadline = Date.now() + 20_000;
       for (;;) {

@@ -1,5 +1,7 @@
-// The worker's job_events kinds, as a technician reads them.
-const LABELS: Record<string, string> = {
+import { type EventKind, isEventKind } from '../../shared/eventKinds';
+
+// The worker's job_events kinds, as a technician reads them: one label for each kind, checked by the type.
+const LABELS: Record<EventKind, string> = {
   enqueued: 'Stored on the device and queued',
   'upload-started': 'Upload started',
   uploaded: 'All files uploaded',
@@ -14,6 +16,7 @@ const LABELS: Record<string, string> = {
   cleaned: 'Device copy freed',
 };
 
+/** A kind this version does not know (written by a newer one) is shown as it is stored. */
 export function eventLabel(kind: string): string {
-  return LABELS[kind] ?? kind;
+  return isEventKind(kind) ? LABELS[kind] : kind;
 }

@@ -1,6 +1,6 @@
 import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SyncQueue } from './queue';
+import { type Stores, createStores } from './stores';
 import { SCHEMA_VERSION, migrate } from './schema';
 
 let sqlite3: Awaited<ReturnType<typeof sqlite3InitModule>>;
@@ -8,11 +8,11 @@ beforeAll(async () => {
   sqlite3 = await sqlite3InitModule();
 });
 
-async function freshQueue(onCommit?: (ids: string[]) => void): Promise<{ queue: SyncQueue; db: Database }> {
+async function freshQueue(onCommit?: (ids: string[]) => void): Promise<Stores & { db: Database }> {
   const db = new sqlite3.oo1.DB(':memory:', 'c');
-  const queue = new SyncQueue(() => db, { clock: () => Date.parse('2025-01-01T00:00:00Z'), onCommit });
-  await queue.init();
-  return { queue, db };
+  const stores = createStores(() => db, { clock: () => Date.parse('2025-01-01T00:00:00Z'), onCommit });
+  await stores.queue.init();
+  return { ...stores, db };
 }
 
 describe('where the seed has defects, SyncQueue does not', () => {
@@ -62,16 +62,16 @@ describe('listing for the UI', () => {
   test('pages walk every job once, in enqueue order, ties in insertion order', async () => {
     let now = Date.parse('2025-01-01T00:00:00Z');
     const db = new sqlite3.oo1.DB(':memory:', 'c');
-    const queue = new SyncQueue(() => db, { clock: () => now });
+    const { queue, bulk, listing } = createStores(() => db, { clock: () => now });
     await queue.init();
     const items = Array.from({ length: 250 }, (_, i) => ({ runPath: `/runs/${i}`, equipmentId: 'eq', jobId: `j${i}` }));
-    await queue.insertMany(items.slice(0, 125));
+    await bulk.insertMany(items.slice(0, 125));
     now += 1000;
-    await queue.insertMany(items.slice(125));
+    await bulk.insertMany(items.slice(125));
     const seen: string[] = [];
     let after = null;
     do {
-      const page: Awaited<ReturnType<SyncQueue['listPage']>> = await queue.listPage({ after, limit: 40 });
+      const page: Awaited<ReturnType<Stores['listing']['listPage']>> = await listing.listPage({ after, limit: 40 });
       seen.push(...page.jobs.map((j) => j.id));
       after = page.next;
     } while (after);
@@ -79,18 +79,18 @@ describe('listing for the UI', () => {
   });
 
   test('counts per state come from the table', async () => {
-    const { queue } = await freshQueue();
-    await queue.insertMany([1, 2, 3].map((i) => ({ runPath: `/r/${i}`, equipmentId: 'eq', jobId: `j${i}` })));
+    const { queue, bulk, listing } = await freshQueue();
+    await bulk.insertMany([1, 2, 3].map((i) => ({ runPath: `/r/${i}`, equipmentId: 'eq', jobId: `j${i}` })));
     await queue.transition('j2', 'running');
     await queue.recordFailure('j3', 'auth', { terminal: true });
-    const counts = await queue.countByState();
+    const counts = await listing.countByState();
     expect(counts).toMatchObject({ queued: 1, running: 1, failed: 1, verified: 0, cleaned: 0 });
   });
 
   test('insertMany is all or nothing', async () => {
-    const { queue } = await freshQueue();
+    const { queue, bulk } = await freshQueue();
     await expect(
-      queue.insertMany([
+      bulk.insertMany([
         { runPath: '/r/1', equipmentId: 'eq' },
         { runPath: '/r/1', equipmentId: 'eq' },
       ]),
@@ -116,7 +116,7 @@ test('migrations keep the rows of an older schema', async () => {
     last_error TEXT, verify_passes INTEGER NOT NULL DEFAULT 0, verified_at TEXT, enqueued_at TEXT NOT NULL, nas_path TEXT);
     INSERT INTO jobs (id, run_path, equipment_id, state, enqueued_at) VALUES ('old', '/runs/old', 'eq', 'running', '2024-01-01T00:00:00Z');
     PRAGMA user_version = 1;`);
-  const queue = new SyncQueue(() => db);
+  const { queue } = createStores(() => db);
   await queue.init();
   expect(db.selectValue('PRAGMA user_version')).toBe(SCHEMA_VERSION);
   expect(await queue.getById('old')).toMatchObject({ run_path: '/runs/old', state: 'queued' });
@@ -126,50 +126,50 @@ test('migrations keep the rows of an older schema', async () => {
 
 describe('the Queue view\'s window onto the list', () => {
   async function queueOf(n: number) {
-    const { queue } = await freshQueue();
-    await queue.insertMany(
+    const stores = await freshQueue();
+    await stores.bulk.insertMany(
       Array.from({ length: n }, (_, i) => ({ runPath: `/runs/r_${i}%`, equipmentId: `eq-${i % 3}`, jobId: `j${i}` })),
     );
-    return queue;
+    return stores;
   }
 
   test('any window, newest first, with the filter\'s total', async () => {
-    const queue = await queueOf(1_000);
-    const first = await queue.listRange({}, 0, 5);
+    const { listing } = await queueOf(1_000);
+    const first = await listing.listRange({}, 0, 5);
     expect(first.total).toBe(1_000);
     expect(first.jobs.map((j) => j.id)).toEqual(['j999', 'j998', 'j997', 'j996', 'j995']);
-    const last = await queue.listRange({}, 998, 5);
+    const last = await listing.listRange({}, 998, 5);
     expect(last.jobs.map((j) => j.id)).toEqual(['j1', 'j0']);
   });
 
   test('state, equipment and search combine; % and _ in a search are plain characters', async () => {
-    const queue = await queueOf(30);
+    const { queue, listing } = await queueOf(30);
     await queue.recordFailure('j4', 'auth: 401', { terminal: true });
     await queue.recordFailure('j5', 'auth: 401', { terminal: true });
-    expect((await queue.listRange({ state: 'failed' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j5', 'j4']);
-    expect((await queue.listRange({ state: 'failed', equipmentId: 'eq-1' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j4']);
-    expect((await queue.listRange({ equipmentId: 'eq-0' }, 0, 100)).total).toBe(10);
+    expect((await listing.listRange({ state: 'failed' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j5', 'j4']);
+    expect((await listing.listRange({ state: 'failed', equipmentId: 'eq-1' }, 0, 10)).jobs.map((j) => j.id)).toEqual(['j4']);
+    expect((await listing.listRange({ equipmentId: 'eq-0' }, 0, 100)).total).toBe(10);
     // "r_1" as a LIKE pattern would also match "rx1"; "%" would match everything.
-    expect((await queue.listRange({ search: 'r_1' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(
+    expect((await listing.listRange({ search: 'r_1' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(
       ['j1', 'j10', 'j11', 'j12', 'j13', 'j14', 'j15', 'j16', 'j17', 'j18', 'j19'].sort(),
     );
-    expect((await queue.listRange({ search: '7%' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(['j17', 'j27', 'j7'].sort());
-    expect(await queue.equipmentIds()).toEqual(['eq-0', 'eq-1', 'eq-2']);
+    expect((await listing.listRange({ search: '7%' }, 0, 100)).jobs.map((j) => j.id).sort()).toEqual(['j17', 'j27', 'j7'].sort());
+    expect(await listing.equipmentIds()).toEqual(['eq-0', 'eq-1', 'eq-2']);
   });
 
   test('Retry all re-queues every failed job in one transaction and logs it per job', async () => {
-    const queue = await queueOf(6);
+    const { queue, bulk, listing, history } = await queueOf(6);
     for (const id of ['j1', 'j3', 'j5']) await queue.recordFailure(id, 'nas_full: 507', { terminal: true });
-    const back = await queue.resetAllFailed();
+    const back = await bulk.resetAllFailed();
     expect(back.map((j) => j.id).sort()).toEqual(['j1', 'j3', 'j5']);
     expect(back.every((j) => j.state === 'queued' && j.attempts === 0 && j.last_error === null)).toBe(true);
-    expect((await queue.countByState()).failed).toBe(0);
-    expect((await queue.listEvents('j3')).map((e) => e.kind)).toEqual(['retried']);
+    expect((await listing.countByState()).failed).toBe(0);
+    expect((await history.listEvents('j3')).map((e) => e.kind)).toEqual(['retried']);
   });
 });
 
 test('a failure and its history line are one write: both or neither', async () => {
-  const { queue } = await freshQueue();
+  const { queue, history } = await freshQueue();
   await queue.insert({ runPath: '/runs/a', equipmentId: 'eq', jobId: 'j1' });
   await queue.recordFailure('j1', 'nas_full: 507', { event: { detail: 'nas_full: 507' } });
   await queue.recordFailure('j1', 'auth: 401', { terminal: true, event: { detail: 'auth: 401' } });
@@ -178,7 +178,7 @@ test('a failure and its history line are one write: both or neither', async () =
       throw new Error('refused');
     }),
   ).rejects.toThrow('refused');
-  expect((await queue.listEvents('j1')).map((e) => [e.kind, e.detail])).toEqual([
+  expect((await history.listEvents('j1')).map((e) => [e.kind, e.detail])).toEqual([
     ['retry-scheduled', 'nas_full: 507'],
     ['failed', 'auth: 401'],
   ]);

@@ -1,4 +1,5 @@
-import type { SyncJobRow, SyncQueue } from '../db/queue';
+import type { SyncJobRow } from '../db/jobRows';
+import type { RunFiles } from '../db/runFiles';
 import { StorageFullError } from '../errors';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
 import type { Settings } from '../../shared/settings';
@@ -18,7 +19,7 @@ export interface IntakeRequest {
 }
 
 export interface IntakeDeps {
-  queue: SyncQueue;
+  runFiles: RunFiles;
   files: FileStore;
   settings: Settings;
   now: number;
@@ -66,8 +67,8 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       stored.push(await deps.files.write(jobId, seq, file.body, (b) => deps.onProgress?.(bytesBefore + b, bytesTotal)));
       bytesBefore += file.body.size;
     }
-    return await deps.queue.insertRun(
-      { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.queue, nasPath) },
+    return await deps.runFiles.insertRun(
+      { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.runFiles, nasPath) },
       stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256 })),
     );
   } catch (err) {
@@ -78,9 +79,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
 }
 
 /** Two runs never share a NAS folder: a second run of the same name on the same day gets " (2)". */
-async function uniqueNasPath(queue: SyncQueue, nasPath: string): Promise<string> {
+async function uniqueNasPath(runFiles: RunFiles, nasPath: string): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? nasPath : `${nasPath} (${n})`;
-    if (!(await queue.nasPathTaken(candidate))) return candidate;
+    if (!(await runFiles.nasPathTaken(candidate))) return candidate;
   }
 }

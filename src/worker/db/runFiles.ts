@@ -1,0 +1,86 @@
+import type { Database } from '@sqlite.org/sqlite-wasm';
+import { addEventRow } from './history';
+import { type InsertArgs, type SyncJobRow, insertJobRow } from './jobRows';
+import { all, one, run } from './statements';
+import type { TransactionRunner } from './transactionRunner';
+
+// The files of each run (job_files): what intake stored, and which of them are whole on the NAS. A run is
+// queued with its file list in one transaction; the device copies themselves are files/store.ts's.
+
+/** One file of a run, kept in OPFS as `f<seq>` in the job's folder. */
+export interface RunFile {
+  seq: number;
+  rel_path: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string | null;
+}
+
+export class RunFiles {
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly clock: () => number,
+  ) {}
+
+  /** A job, its files and its first history line in one transaction: the whole run is queued or none of it. */
+  async insertRun(args: InsertArgs, files: readonly Omit<RunFile, 'uploaded_at'>[]): Promise<SyncJobRow> {
+    return this.runner.write([], (db) => {
+      const nowMs = this.clock();
+      const job = insertJobRow(db, args, nowMs);
+      for (const f of files) {
+        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256) VALUES (?, ?, ?, ?, ?)', [
+          job.id,
+          f.seq,
+          f.rel_path,
+          f.size,
+          f.sha256,
+        ]);
+      }
+      addEventRow(db, job.id, 'enqueued', `${files.length} files`, nowMs);
+      return job;
+    });
+  }
+
+  async listFiles(jobId: string): Promise<RunFile[]> {
+    return this.runner.read((db) =>
+      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at FROM job_files WHERE job_id = ? ORDER BY seq', [jobId]).map(
+        (r) => ({
+          seq: Number(r.seq),
+          rel_path: String(r.rel_path),
+          size: Number(r.size),
+          sha256: String(r.sha256),
+          uploaded_at: r.uploaded_at === null ? null : String(r.uploaded_at),
+        }),
+      ),
+    );
+  }
+
+  /** Mark one file as whole on the NAS under its final name. */
+  async markFileUploaded(jobId: string, seq: number, at: string): Promise<void> {
+    return this.runner.write([jobId], (db) => {
+      run(db, 'UPDATE job_files SET uploaded_at = ? WHERE job_id = ? AND seq = ?', [at, jobId, seq]);
+    });
+  }
+
+  /** Forget that these files (all when `seqs` is omitted) were uploaded, so they are sent again. */
+  async markFilesNotUploaded(jobId: string, seqs?: readonly number[]): Promise<void> {
+    return this.runner.write([jobId], (db) => {
+      if (!seqs) run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ?', [jobId]);
+      else for (const seq of seqs) run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ? AND seq = ?', [jobId, seq]);
+    });
+  }
+
+  /** Whether a job that is not yet deleted already uses this NAS folder (intake gives a new run its own). */
+  async nasPathTaken(nasPath: string): Promise<boolean> {
+    return this.runner.read((db) => one(db, 'SELECT 1 AS x FROM jobs WHERE nas_path = ? LIMIT 1', [nasPath]) !== null);
+  }
+
+  /** Every job id: a run folder on the device with no job is what a crash during intake left. */
+  async jobIds(): Promise<Set<string>> {
+    return this.runner.read((db) => new Set(all(db, 'SELECT id FROM jobs').map((r) => String(r.id))));
+  }
+}
+
+export function deleteFileRows(db: Database, jobId: string): void {
+  run(db, 'DELETE FROM job_files WHERE job_id = ?', [jobId]);
+}
