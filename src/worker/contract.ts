@@ -7,11 +7,13 @@ import type { Settings } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/engine';
 import type { Diagnosis } from './sync/testConnection';
 
-export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
+export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow, TransitionPatch } from './db/queue';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/engine';
 export type { Settings } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
+export type { DiagnosisCode } from '../shared/diagnosis';
+export type { RefusalCode } from '../shared/refusals';
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
 export type Ownership =
