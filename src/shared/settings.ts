@@ -1,4 +1,5 @@
 import { DEFAULT_PATH_TEMPLATE, nasPathFromTemplate } from './nasPath';
+import type { FieldProblem } from './refusals';
 
 /** Everything the worker can be told; kept in the `settings` table as JSON, one row per key. */
 export interface Settings {
@@ -54,11 +55,34 @@ export function settingsFromRows(rows: Record<string, string>, defaults: Setting
   return out as unknown as Settings;
 }
 
-/** Why a settings change cannot be taken, in words to act on; null when it can. */
-export function validateSettings(s: Settings): string | null {
+/** Why a settings change cannot be taken: the field at fault and what to do; null when it can. */
+export function validateSettings(s: Settings): FieldProblem<Settings> | null {
+  const urlProblem = nasUrlProblem(s.nasUrl);
+  if (urlProblem) return { field: 'nasUrl', message: urlProblem };
+  try {
+    nasPathFromTemplate(s.pathTemplate, { equipment_id: 'eq', run_name: 'run', date: '2025-01-01' });
+  } catch (err) {
+    return { field: 'pathTemplate', message: (err as Error).message };
+  }
+  if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size') return { field: 'verifyMode', message: 'Verify mode is "checksum" or "size".' };
+  if (!Number.isInteger(s.verifyPasses) || s.verifyPasses < 1 || s.verifyPasses > 10) {
+    return { field: 'verifyPasses', message: 'Verify passes: a whole number from 1 to 10.' };
+  }
+  if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365)) return { field: 'retentionHours', message: 'Retention: from 0 to 8760 hours.' };
+  if (!(s.historyDays >= 0 && s.historyDays <= 3650)) return { field: 'historyDays', message: 'History: from 0 to 3650 days.' };
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 8) return { field: 'concurrency', message: 'Concurrent uploads: 1 to 8.' };
+  if (s.syncWindow) {
+    const { startHour, endHour } = s.syncWindow;
+    if (![startHour, endHour].every((h) => Number.isInteger(h) && h >= 0 && h <= 24)) return { field: 'syncWindow', message: 'Sync window hours: 0 to 24.' };
+  }
+  return null;
+}
+
+/** Why the NAS URL cannot be used, in words to act on; null when it can. */
+function nasUrlProblem(nasUrl: string): string | null {
   let url: URL;
   try {
-    url = new URL(s.nasUrl);
+    url = new URL(nasUrl);
   } catch {
     return 'The NAS URL is not a URL; enter it as https://nas.example.org/dav/runs/';
   }
@@ -66,23 +90,9 @@ export function validateSettings(s: Settings): string | null {
   if (url.username || url.password) return 'The NAS URL must not hold a user or password; put them in their own fields.';
   if (url.search || url.hash) return 'The NAS URL must not have a ? query or # fragment.';
   // URL() resolves "..", so look at the text as typed too: a URL that needs resolving is a mistake.
-  const typedPath = s.nasUrl.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  const typedPath = nasUrl.replace(/^[a-z]+:\/\/[^/]*/i, '');
   if (/(^|\/)\.\.?(\/|$)/.test(typedPath) || /(^|\/)(%2e|\.){1,2}(\/|$)/i.test(typedPath) || /%2e%2e/i.test(typedPath)) {
     return 'The NAS URL must not contain "." or ".." folders.';
-  }
-  try {
-    nasPathFromTemplate(s.pathTemplate, { equipment_id: 'eq', run_name: 'run', date: '2025-01-01' });
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size') return 'Verify mode is "checksum" or "size".';
-  if (!Number.isInteger(s.verifyPasses) || s.verifyPasses < 1 || s.verifyPasses > 10) return 'Verify passes: a whole number from 1 to 10.';
-  if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365)) return 'Retention: from 0 to 8760 hours.';
-  if (!(s.historyDays >= 0 && s.historyDays <= 3650)) return 'History: from 0 to 3650 days.';
-  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 8) return 'Concurrent uploads: 1 to 8.';
-  if (s.syncWindow) {
-    const { startHour, endHour } = s.syncWindow;
-    if (![startHour, endHour].every((h) => Number.isInteger(h) && h >= 0 && h <= 24)) return 'Sync window hours: 0 to 24.';
   }
   return null;
 }

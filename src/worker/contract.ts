@@ -14,10 +14,13 @@ export type { JobEvent } from './db/history';
 export type { SyncJobRow } from './db/jobRows';
 export type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db/listing';
 export type { RunFile } from './db/runFiles';
+export type { TransitionPatch } from './db/jobRows';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/engine';
 export type { Settings } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
+export type { DiagnosisCode } from '../shared/diagnosis';
+export type { RefusalCode } from '../shared/refusals';
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
 export type Ownership =

@@ -1,4 +1,6 @@
 import { formatBytes } from '../shared/formatBytes';
+import { NasPathError } from '../shared/nasPath';
+import type { RefusalCode } from '../shared/refusals';
 // Typed errors. Across Comlink only `name`, `message` and `stack` survive a throw, so each class has a
 // stable `name`; expected failures reach the UI as data (`Result`), never as a thrown error.
 
@@ -38,24 +40,22 @@ export class DatabaseError extends Error {
   }
 }
 
-/** Stable codes of the refusals the worker API reports as data. */
-export type ApiErrorCode =
-  | 'unknown-job'
-  | 'duplicate-run-path'
-  | 'invalid-input'
-  | 'illegal-move'
-  | 'not-owner'
-  | 'storage';
-
+/** A refusal as data: a stable code (shared/refusals.ts), the words, and for an invalid input the field at fault. */
 export interface ApiError {
-  code: ApiErrorCode;
+  code: RefusalCode;
   message: string;
+  field?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ApiErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+export const fail = (code: RefusalCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+/** An input a validator refused, naming the field so the page (and tests) need not read the words. */
+export const invalidInput = (problem: { field: string; message: string }): Result<never> => ({
+  ok: false,
+  error: { code: 'invalid-input', message: problem.message, field: problem.field },
+});
 
 /** A move the state machine does not allow (queue/state.ts LEGAL_MOVES). */
 export class IllegalMoveError extends Error {
@@ -151,3 +151,20 @@ export class StorageFullError extends Error {
   }
 }
 
+
+/**
+ * The refusal an expected error becomes on the wire (a full device, a bad name, an unknown job, a move the
+ * state machine forbids, a duplicate); anything else is a bug and is thrown on.
+ */
+export function refusalFor(err: unknown): Result<never> {
+  if (err instanceof StorageFullError || err instanceof DatabaseFullError) return fail('storage', err.message);
+  if (err instanceof NasPathError || err instanceof RangeError) return fail('invalid-input', err.message);
+  if (err instanceof UnknownJobError) return fail('unknown-job', `There is no job ${err.jobId}; it may have been deleted.`);
+  if (err instanceof IllegalMoveError) return fail('illegal-move', err.message);
+  if (err instanceof ConstraintError) {
+    if (err.column === 'run_path') return fail('duplicate-run-path', 'This run path is already in the queue.');
+    if (err.column === 'id') return fail('invalid-input', 'A job with this id already exists.');
+    return fail('invalid-input', err.message);
+  }
+  throw err;
+}

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
-import { createWorkerApi, type Ownership, type WorkerEvent } from './api';
+import { createWorkerApi } from './api';
+import type { Ownership, WorkerEvent } from './contract';
 import { installPool, openDatabase } from './db/open';
 import { type Stores, createStores } from './db/stores';
 import { createOpfsFileStore } from './files/store';

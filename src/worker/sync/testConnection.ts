@@ -1,10 +1,11 @@
 import { DavHttpError, NetworkError, TimeoutError } from '../errors';
 import type { DavClient } from '../webdav/client';
+import type { DiagnosisCode } from '../../shared/diagnosis';
 
 export interface Diagnosis {
   ok: boolean;
-  /** Stable code: ok, unreachable, cors, tls, auth, not-found, not-writable, timeout, error. */
-  code: string;
+  /** Stable code, one of the table in shared/diagnosis.ts. */
+  code: DiagnosisCode;
   message: string;
 }
 

@@ -1,0 +1,47 @@
+// What the facade is built from, and its one door to the queue: withQueue refuses while another tab
+// owns the queue and turns the expected errors of a call into refusals.
+import type { Stores } from '../db/stores';
+import { fail, ok, refusalFor, type Result } from '../errors';
+import type { FileStore } from '../files/store';
+import type { Settings } from '../../shared/settings';
+import type { SyncEngine } from '../sync/engine';
+import type { DavClient } from '../webdav/client';
+import type { Ownership, WorkerEvent } from '../contract';
+
+/** What the facade is built from; main.ts passes the worker's parts, a test passes its own. */
+export interface ApiDeps {
+  /** The stores while this tab owns the database, else null. */
+  stores: () => Stores | null;
+  engine: () => SyncEngine | null;
+  files: FileStore;
+  settings: () => Settings;
+  saveSettings: (next: Settings) => Promise<void>;
+  dav: (settings: Settings) => DavClient;
+  now: () => number;
+  freeBytes: () => Promise<number | null>;
+  ownership: () => Ownership;
+  subscribe: (listener: (event: WorkerEvent) => void) => void;
+  takeOver: () => Promise<void>;
+}
+
+/**
+ * Run `work` on the queue and hand back its value, or the refusal: not-owner while another tab holds the
+ * queue, else what the expected error thrown by `work` means (errors.ts refusalFor).
+ */
+export async function withQueue<T>(deps: ApiDeps, work: (stores: Stores) => Promise<T>): Promise<Result<T>> {
+  const stores = deps.stores();
+  if (!stores) {
+    return fail('not-owner', 'exlab-sync is open in another tab or window; use it there or choose "Use here".');
+  }
+  try {
+    return ok(await work(stores));
+  } catch (err) {
+    return refusalFor(err);
+  }
+}
+
+/** After a change that may give the engine work (a new run, a retry, new settings), it looks at once. */
+export function wakeIfDone<T>(deps: ApiDeps, result: Result<T>): Result<T> {
+  if (result.ok) deps.engine()?.wake();
+  return result;
+}
