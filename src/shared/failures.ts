@@ -16,6 +16,13 @@ export const FAILURE_REASONS = {
   nas_protocol: 'The NAS sent an answer that is not valid WebDAV. Tell the NAS administrator.',
   too_large: 'A file is larger than the NAS accepts. Ask the NAS administrator to raise the upload limit.',
   verify_mismatch: 'The copy on the NAS differs from the device. Retry sends the differing files again.',
+  nas_conflict:
+    'The run\'s folder on the NAS holds a file this run did not write. Nothing there was overwritten; Retry sends the whole run to a new folder.',
+  nas_copy_changed:
+    'The copy on the NAS changed after it was verified (a file is missing or different). The device copy was kept; Retry sends the whole run to a new folder.',
+  nas_name_refused:
+    'The NAS refuses one file name of this run (often: too long for it). Rename the file, discard this run and add it again.',
+  no_files: 'This job has no files on the device, so there is nothing to send. Discard it and add the run with its files.',
   stopped_by_operator: 'Stopped by an operator.',
   internal: 'Something unexpected went wrong. Retry; the detail below helps support.',
 } as const;

@@ -57,6 +57,20 @@ export const invalidInput = (problem: { field: string; message: string }): Resul
   error: { code: 'invalid-input', message: problem.message, field: problem.field },
 });
 
+/**
+ * The job is no longer in the state the engine's write expected: an operator acted on it (Stop syncing,
+ * Record failure, Discard, Retry) while its work was in flight. The engine abandons that work quietly.
+ */
+export class JobChangedError extends Error {
+  override name = 'JobChangedError';
+  constructor(
+    readonly jobId: string,
+    readonly state: string | null,
+  ) {
+    super(`job ${jobId} is ${state ?? 'gone'} now; its work in flight is abandoned`);
+  }
+}
+
 /** A move the state machine does not allow (queue/state.ts LEGAL_MOVES). */
 export class IllegalMoveError extends Error {
   override name = 'IllegalMoveError';

@@ -3,6 +3,7 @@ import { type EventKind, isEventKind } from '../../shared/eventKinds';
 // The worker's job_events kinds, as a technician reads them: one label for each kind, checked by the type.
 const LABELS: Record<EventKind, string> = {
   enqueued: 'Stored on the device and queued',
+  'nas-folder': 'NAS folder',
   'upload-started': 'Upload started',
   uploaded: 'All files uploaded',
   'verify-pass': 'Verify pass done',

@@ -19,6 +19,7 @@ import {
 } from './jobRows';
 import { deleteFileRows } from './runFiles';
 import { run } from './statements';
+import { deleteClaimRow } from './claims';
 import type { TransactionRunner } from './transactionRunner';
 
 export interface RecordFailureOptions {
@@ -144,6 +145,7 @@ export class SyncQueue {
       run(db, 'DELETE FROM jobs WHERE id = ?', [jobId]);
       deleteFileRows(db, jobId);
       deleteEventRows(db, jobId);
+      deleteClaimRow(db, jobId);
     });
   }
 

@@ -46,6 +46,16 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     )`,
     'CREATE INDEX IF NOT EXISTS idx_job_events_job ON job_events(job_id, id)',
   ],
+  // Each job's claim on its NAS folder: the token its claim file carries (so a claim found there is
+  // known to be this job's, even after a crash between the MOVE and the next write) and the folder
+  // the run was planned for, where the search for a free folder starts again when the claim is released.
+  [
+    `CREATE TABLE IF NOT EXISTS job_claims (
+      job_id TEXT PRIMARY KEY,
+      token TEXT NOT NULL,
+      planned_path TEXT NOT NULL
+    )`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,7 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
 import { BulkJobs } from './bulk';
+import { NasClaims } from './claims';
+import { JobMoves } from './jobMoves';
 import { History } from './history';
 import { Listing } from './listing';
 import { SyncQueue } from './queue';
@@ -19,6 +21,8 @@ export interface Stores {
   listing: Listing;
   schedule: Schedule;
   bulk: BulkJobs;
+  claims: NasClaims;
+  moves: JobMoves;
 }
 
 export interface StoresOptions {
@@ -39,5 +43,7 @@ export function createStores(openDb: () => Database | Promise<Database>, options
     listing: new Listing(runner),
     schedule: new Schedule(runner),
     bulk: new BulkJobs(runner, clock),
+    claims: new NasClaims(runner, clock),
+    moves: new JobMoves(runner, clock),
   };
 }
