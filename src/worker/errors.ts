@@ -124,9 +124,50 @@ export class TimeoutError extends Error {
   }
 }
 
+/** An answer larger than the engine will hold in memory for this request (a listing, a claim, a manifest). */
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+  constructor(
+    readonly operation: string,
+    readonly url: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${operation} ${url}: the answer is larger than ${maxBytes} bytes, more than a WebDAV server sends for it`);
+  }
+}
+
 /** The NAS sent something that is not what WebDAV promises (bad XML, a missing file in a listing). */
 export class DavProtocolError extends Error {
   override name = 'DavProtocolError';
+}
+
+/**
+ * The run's NAS folder holds something this job did not write where it was about to write (a final
+ * name taken by other bytes, a claim that is no longer this job's). Nothing was overwritten.
+ */
+export class NasConflictError extends Error {
+  override name = 'NasConflictError';
+}
+
+/** The NAS refuses one name of the run (nephele: 500 for names near 255 bytes) while it takes others. */
+export class NameRefusedError extends Error {
+  override name = 'NameRefusedError';
+  constructor(
+    readonly relPath: string,
+    readonly status: number,
+  ) {
+    super(`${relPath}: the NAS answered ${status} for this name while it takes the run's other names`);
+  }
+}
+
+/** Before the device copy was freed, the NAS folder was read again and no longer holds the verified run. */
+export class NasCopyChangedError extends Error {
+  override name = 'NasCopyChangedError';
+}
+
+/** A job with no files on the device: nothing to send, and no NAS folder of its to verify. */
+export class NoFilesError extends Error {
+  override name = 'NoFilesError';
 }
 
 /** A run file is no longer on the device. */

@@ -1,7 +1,7 @@
 import { type DavContext, type UploadFn, basicAuth } from './context';
 import type { DavPath } from './davPath';
 import { deleteResource } from './delete';
-import { getFile } from './get';
+import { getFile, getText } from './get';
 import { createCollections } from './mkcol';
 import { moveFile } from './move';
 import { listFilesDeep, propfind, statFile } from './propfind';
@@ -38,6 +38,7 @@ export function createDavClient(options: DavOptions) {
     listFilesDeep: (path: DavPath) => listFilesDeep(ctx, path),
     statFile: (path: DavPath) => statFile(ctx, path),
     getFile: (path: DavPath) => getFile(ctx, path),
+    getText: (path: DavPath, maxBytes: number) => getText(ctx, path, maxBytes),
     deleteResource: (path: DavPath, collection = false) => deleteResource(ctx, path, collection),
   };
 }
