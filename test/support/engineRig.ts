@@ -8,7 +8,7 @@ import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/eng
 import { type Settings, defaultSettings } from '../../src/shared/settings';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
-import { type EmbeddedDav, startEmbeddedDav } from '../../scripts/embeddedDav';
+import { type EmbeddedDav, startEmbeddedDav } from './embeddedDav';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
 import { createNodeFileStore } from './nodeFileStore';
 
