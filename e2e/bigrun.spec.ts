@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startApacheDav } from './fixtures/apacheDav.ts';
-import { launchChromium, type RealChromium } from './fixtures/launchChromium.ts';
-import { readDavLog } from './fixtures/davLog.ts';
-import { E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { startApacheDav } from '../test/support/apacheDav.ts';
+import { launchChromium, type RealChromium } from '../test/support/launchChromium.ts';
+import { readDavLog } from '../test/support/davLog.ts';
+import { E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
 // Large runs need a real on-disk profile (Playwright's default context is incognito-like, with a small

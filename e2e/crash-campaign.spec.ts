@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp } from '../scripts/serveApp.ts';
-import { readDavLog } from './fixtures/davLog.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp } from '../test/support/serveApp.ts';
+import { readDavLog } from '../test/support/davLog.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
 // The crash campaign: Chromium is SIGKILLed at KILLS random moments while runs of many files in nested

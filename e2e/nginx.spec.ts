@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDav } from '../scripts/embeddedDav.ts';
-import { startNginxRecipe } from './fixtures/nginxRecipe.ts';
+import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
+import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 test('the nginx recipe serves the app with its security headers, and a run uploads through it', async ({ page }) => {

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp, type ServedApp } from '../scripts/serveApp.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp, type ServedApp } from '../test/support/serveApp.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 async function controlledBySw(page: Page): Promise<void> {

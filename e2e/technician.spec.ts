@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startApacheDav } from './fixtures/apacheDav.ts';
+import { startApacheDav } from '../test/support/apacheDav.ts';
 import { addRunFromFolder, jobRowByName, openApp, openJob, showView } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 // A technician's day, by clicks and typing, against Apache mod_dav with a password, as a lab NAS has.

@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp } from '../scripts/serveApp.ts';
-import { readDavLog } from './fixtures/davLog.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp } from '../test/support/serveApp.ts';
+import { readDavLog } from '../test/support/davLog.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { addRunFromFolder, jobRowByName, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
 function build(tag: string, outDir: string): void {

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { createSHA256 } from 'hash-wasm';
-import { launchChromium } from '../e2e/fixtures/launchChromium.ts';
-import { serveApp } from './serveApp.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
+import { serveApp } from '../test/support/serveApp.ts';
 
 // `npm run bench`: queue figures measured in Chromium, on a real on-disk profile, through the Comlink
 // API the page uses. Each throughput is shown against the batch rate of the same database in the same

@@ -8,7 +8,7 @@ import { type Stores, createStores } from '../../src/worker/db/stores';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
 import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
-import { startEmbeddedDav } from '../../scripts/embeddedDav';
+import { startEmbeddedDav } from './embeddedDav';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
 import { type FaultProxy, startFaultProxy } from './faultProxy';

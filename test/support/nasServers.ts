@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmbeddedDav } from '../../scripts/embeddedDav.ts';
-import { startApacheDav } from '../../e2e/fixtures/apacheDav.ts';
+import { startEmbeddedDav } from './embeddedDav.ts';
+import { startApacheDav } from './apacheDav.ts';
 import { startNginxDav } from './nginxDav.ts';
 
 /** The real WebDAV servers the engine is tested against, each serving its collection at /dav/. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { hashTree } from '../../../e2e/fixtures/sampleRun';
+import { hashTree } from '../../../test/support/hashTree';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
 // The engine in Node against a real WebDAV server (webdav-server, on disk) behind a real HTTP proxy on

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { hashTree } from '../../../e2e/fixtures/sampleRun';
+import { hashTree } from '../../../test/support/hashTree';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
 // A misbehaving NAS: a real WebDAV server behind a real HTTP proxy on 127.0.0.1 that misbehaves on cue.

@@ -90,7 +90,7 @@ test('a name too long for the NAS is shortened keeping its extension; the origin
   expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(255);
   expect(stored).toMatch(/~[0-9a-f]{8}\.fid$/);
   expect(readFileSync(join(r.davRoot, done.nas_path!, 'manifest-sha256.txt'), 'utf8')).toContain(long);
-  expect((await r.queue.listEvents(job.id)).map((e) => e.detail ?? '').join('\n')).toContain(long);
+  expect((await r.stores.history.listEvents(job.id)).map((e) => e.detail ?? '').join('\n')).toContain(long);
 });
 
 test('a NAS that refuses one name (500, name too long) fails that run at once with a plain reason and leaves no temporary', async () => {
