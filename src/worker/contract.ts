@@ -4,12 +4,12 @@ import type { JobFilter, JobEvent, JobPage, JobRange, PageCursor, RunFile, State
 import type { Result } from './errors';
 import type { SyncJobState } from '../shared/state';
 import type { Settings } from '../shared/settings';
-import type { EngineStatus, Progress } from './sync/engine';
+import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
 
 export type { JobEvent, JobFilter, JobPage, JobRange, PageCursor, RunFile, StateCounts, SyncJobRow } from './db/queue';
 export type { ApiError, Result } from './errors';
-export type { EngineStatus, Progress } from './sync/engine';
+export type { EngineStatus, Progress } from './sync/deps';
 export type { Settings } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
 
