@@ -28,6 +28,15 @@ function sampleRun(): { relPath: string; bytes: Uint8Array }[] {
 
 const filesOnNas = hashTree;
 
+/**
+ * Wait for a whole turn of the loop, begun with no job in flight: it looked at what was due and chose to
+ * wait. What has not happened by then did not happen for want of time.
+ */
+async function quietTurn(r: Rig): Promise<void> {
+  while (r.engine.status().activeJobs.length) await new Promise((res) => setTimeout(res, 20));
+  await r.engine.nextTurn();
+}
+
 async function intakeSample(r: Rig, name = 'run-1') {
   const run = sampleRun();
   const job = await r.intake(name, run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })));
@@ -65,7 +74,7 @@ describe('a run goes to the NAS, is verified, then freed on the device', () => {
     rig = await createRig({ paused: true });
     const { job } = await intakeSample(rig);
     rig.engine.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await rig.engine.nextTurn();
     expect(rig.proxy.log).toEqual([]);
     expect(rig.engine.status().waitingFor).toBe('Syncing is paused');
     rig.settings.paused = false;
@@ -78,7 +87,7 @@ describe('a run goes to the NAS, is verified, then freed on the device', () => {
     const { job } = await intakeSample(rig);
     rig.engine.start();
     await rig.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
-    await new Promise((r) => setTimeout(r, 200));
+    await quietTurn(rig);
     expect((await rig.queue.getById(job.id))?.state).toBe('verified');
     expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
     rig.clock.advance(24 * 3_600_000);
@@ -103,7 +112,7 @@ describe('faults', () => {
     const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'one failed attempt');
     expect(waiting).toMatchObject({ state: 'queued', last_attempt_at: '2025-06-01T10:00:00Z', next_attempt_at: '2025-06-01T10:00:30Z' });
     expect(waiting.last_error).toMatch(/^nas_error: PUT .* answered 500$/);
-    await new Promise((r) => setTimeout(r, 150));
+    await quietTurn(rig);
     expect((await rig.queue.getById(job.id))?.state).toBe('queued');
     rig.clock.advance(30_000);
     const done = await rig.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
@@ -120,7 +129,7 @@ describe('faults', () => {
     expect(failed.last_error).toMatch(/^auth: /);
     const puts = rig.proxy.log.length;
     rig.clock.advance(3_600_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await quietTurn(rig);
     expect(rig.proxy.log.length).toBe(puts);
     expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
   });
@@ -243,22 +252,4 @@ test('stopping the engine (another tab takes over) abandons an upload in flight 
   await rig.engine.stop();
   expect(await rig.queue.getById(job.id)).toMatchObject({ state: 'running', attempts: 0, last_error: null });
   expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
-});
-
-test('intake refuses a run that does not fit, naming the sizes, and keeps nothing', async () => {
-  rig = await createRig();
-  await expect(rig.intake('r', [{ relPath: 'big.bin', body: new Blob([new Uint8Array(5_000_000)]) }], 1_000_000)).rejects.toThrow(
-    'The run needs 5.0 MB but the device has 1.0 MB free; free some space (or let verified runs be cleaned up), then try again.',
-  );
-  expect(await rig.queue.listAll()).toEqual([]);
-  expect(readdirSync(rig.localRoot)).toEqual([]);
-});
-
-test('intake refuses a path that leaves the run, and keeps nothing of it', async () => {
-  rig = await createRig();
-  await expect(rig.intake('r', [{ relPath: 'ok.txt', body: new Blob(['a']) }, { relPath: '../escape.txt', body: new Blob(['b']) }])).rejects.toThrow(
-    /outside its run/,
-  );
-  expect(await rig.queue.listAll()).toEqual([]);
-  expect(readdirSync(rig.localRoot)).toEqual([]);
 });
