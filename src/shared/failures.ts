@@ -14,6 +14,8 @@ export const FAILURE_REASONS = {
   nas_redirect: 'The NAS URL redirects elsewhere. Enter the final URL in Settings, then Retry.',
   nas_refused: 'The NAS refused the upload. Check the NAS folder and permissions in Settings.',
   nas_protocol: 'The NAS sent an answer that is not valid WebDAV. Tell the NAS administrator.',
+  nas_answer_too_large:
+    'The NAS sent a far larger answer than a WebDAV folder listing needs, and it was not read. Tell the NAS administrator; a run folder with fewer files also avoids it.',
   too_large: 'A file is larger than the NAS accepts. Ask the NAS administrator to raise the upload limit.',
   verify_mismatch: 'The copy on the NAS differs from the device. Retry sends the differing files again.',
   nas_conflict:

@@ -6,7 +6,7 @@ import type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db
 import type { RunFile } from './db/runFiles';
 import type { Result } from './errors';
 import type { SyncJobState } from '../shared/state';
-import type { Settings } from '../shared/settings';
+import type { PageSettings, SettingsPatch } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
 
@@ -17,7 +17,7 @@ export type { RunFile } from './db/runFiles';
 export type { TransitionPatch } from './db/jobRows';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/deps';
-export type { Settings } from '../shared/settings';
+export type { PageSettings, PasswordState, SettingsPatch } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
 export type { DiagnosisCode } from '../shared/diagnosis';
 export type { RefusalCode } from '../shared/refusals';
@@ -95,10 +95,13 @@ export interface WorkerApi {
   history(jobId: string): Promise<Result<JobEvent[]>>;
   /** Bytes and file counts of the jobs named. */
   runSizes(jobIds: string[]): Promise<Result<Record<string, { files: number; bytes: number }>>>;
-  /** The current settings. */
-  getSettings(): Promise<Result<Settings>>;
-  /** Change settings; refused with the reason when a value cannot be used. */
-  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  /** The current settings; never the password, only whether one is kept. */
+  getSettings(): Promise<Result<PageSettings>>;
+  /**
+   * Change settings; refused (with the field) when a value cannot be used. `password` replaces the
+   * password ('' clears it); the NAS URL is stored in the browser's normal form.
+   */
+  updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
   /** Try the NAS with the current settings and say precisely what is wrong. */
   testConnection(): Promise<Result<Diagnosis>>;
   /** What the engine is doing or waiting for. */

@@ -92,6 +92,24 @@ export class DavHttpError extends Error {
 }
 
 /**
+ * The NAS answered with a redirect. Found before anything is sent again where the platform allows it:
+ * fetch with `redirect: 'manual'` stops at the redirect (the browser then hides its status and Location:
+ * status 0), and XHR uploads are preceded by such a fetch. `target` is where it leads, when known.
+ */
+export class NasRedirectError extends DavHttpError {
+  override name = 'NasRedirectError';
+  constructor(
+    operation: string,
+    status: number,
+    url: string,
+    readonly target: string | null,
+  ) {
+    super(operation, status, url);
+    this.message = `${operation} ${url} is redirected ${target ? `to ${target}` : 'elsewhere (the browser does not say where)'}`;
+  }
+}
+
+/**
  * MOVE with `Overwrite: F` found a resource under the destination name (412, on its own or inside a
  * 207): nothing was replaced. Measured: Apache, nginx, rclone, nephele and webdav-server all refuse so.
  */

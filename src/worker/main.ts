@@ -8,7 +8,11 @@ import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
 import type { Clock, Connectivity } from './sync/deps';
 import { SyncEngine } from './sync/engine';
-import { type Settings, defaultSettings, settingsFromRows } from '../shared/settings';
+import { type PasswordState, type Settings, defaultSettings } from '../shared/settings';
+import { loadSettings, saveSettings } from './savedSettings';
+import { createPasswordVault } from './secrets/passwordVault';
+import { sealingKeyFromIndexedDb } from './secrets/keyStore';
+import { createPolicyBlocks } from './policyBlocks';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
 
@@ -21,7 +25,16 @@ let engine: SyncEngine | null = null;
 let pool: SAHPoolUtil | null = null;
 const defaults = defaultSettings(self.location.origin);
 let settings: Settings = defaults;
+let passwordState: PasswordState = 'not-set';
+const vault = createPasswordVault(sealingKeyFromIndexedDb);
 const files = createOpfsFileStore();
+// Requests this worker's Content-Security-Policy refused: the connection test names the directive.
+const policyBlocks = createPolicyBlocks();
+self.addEventListener('securitypolicyviolation', (event) => {
+  // SecurityPolicyViolationEvent is dispatched in workers too; the WebWorker lib does not type it.
+  const e = event as unknown as { blockedURI: string; effectiveDirective: string };
+  policyBlocks.record(e.blockedURI, e.effectiveDirective);
+});
 
 function emit(event: WorkerEvent): void {
   for (const listener of listeners) {
@@ -70,7 +83,7 @@ async function openQueue(): Promise<void> {
       });
       await opened.queue.init();
       await sweepOrphans(opened);
-      settings = settingsFromRows(await opened.settings.getSettings(), defaults);
+      ({ settings, passwordState } = await loadSettings(opened.settings, vault, defaults));
       stores = opened;
       engine = new SyncEngine({
         queue: opened.queue,
@@ -123,10 +136,13 @@ const api = createWorkerApi({
   engine: () => engine,
   files,
   settings: () => settings,
-  async saveSettings(next) {
-    await stores!.settings.putSettings(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, JSON.stringify(v)])));
+  passwordState: () => passwordState,
+  async saveSettings(next, passwordChanged) {
+    passwordState = (await saveSettings(stores!.settings, vault, next, passwordChanged)) ?? passwordState;
     settings = next;
   },
+  appOrigin: self.location.origin,
+  blockedByPolicy: (url) => policyBlocks.blockedFor(url),
   dav: davFor,
   now: () => Date.now(),
   async freeBytes() {

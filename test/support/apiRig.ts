@@ -71,10 +71,12 @@ export async function createApiRig(nasUrl = 'http://127.0.0.1:9/dav/'): Promise<
     engine: () => (rig.owner.queue ? engine : null),
     files,
     settings: () => settings,
+    passwordState: () => (settings.password ? 'set' : 'not-set'),
     async saveSettings(next) {
       rig.saved.push(next);
       settings = next;
     },
+    appOrigin: 'http://127.0.0.1:9',
     dav,
     now: () => NOW,
     freeBytes: async () => rig.free.bytes,

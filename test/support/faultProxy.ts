@@ -19,12 +19,27 @@ export type Fault =
   /** Close the connection at once, no answer. */
   | { type: 'drop' }
   /** Take the request and never answer. */
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /**
+   * Answer a Multi-Status of about `bytes` bytes, made as it is sent (never held whole), without a
+   * Content-Length unless `declared`: what a listing of a folder that never ends would be.
+   */
+  | { type: 'huge'; bytes: number; declared?: boolean };
+
+/** One request as the proxy saw it: whether it carried credentials, and how many body bytes came. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  authorization: boolean;
+  bodyBytes: number;
+}
 
 export interface FaultProxy {
   origin: string;
   /** Every request seen, "METHOD /path", in order. */
   log: string[];
+  /** Every request seen, with its credentials and body size. */
+  requests: SeenRequest[];
   /** Decide per request; return null to forward it untouched. */
   fault: (method: string, path: string) => Fault | null;
   /** Stop accepting connections (the NAS is gone) or accept them again, on the same port. */
@@ -40,6 +55,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     origin: '',
     log: [],
+    requests: [],
     fault: () => null,
     async setDown(down) {
       if (down) await close();
@@ -51,7 +67,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     proxy.log.push(`${req.method} ${path}`);
+    const record: SeenRequest = { method: req.method ?? 'GET', path, authorization: 'authorization' in req.headers, bodyBytes: 0 };
+    proxy.requests.push(record);
+    req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.length));
     const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path));
+    if (fault?.type === 'huge') {
+      req.resume();
+      req.on('end', () => void sendHuge(res, fault.bytes, fault.declared ?? false));
+      return;
+    }
     if (fault?.type === 'status') {
       req.resume();
       req.on('end', () => res.writeHead(fault.status, { 'Content-Length': '0' }).end());
@@ -137,4 +161,34 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   await listen(0);
   return proxy;
+}
+
+/** A valid Multi-Status of about `bytes` bytes, one entry after another, waiting whenever the socket is full. */
+async function sendHuge(res: ServerResponse, bytes: number, declared: boolean): Promise<void> {
+  const head = '<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">\n';
+  const tail = '</d:multistatus>\n';
+  const entry = (n: number) =>
+    `<d:response><d:href>/dav/endless/file-${String(n).padStart(9, '0')}.bin</d:href><d:propstat><d:prop>` +
+    `<d:resourcetype/><d:getcontentlength>1</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>\n`;
+  const entryBytes = Buffer.byteLength(entry(0));
+  const count = Math.max(1, Math.floor((bytes - head.length - tail.length) / entryBytes));
+  res.writeHead(207, {
+    'Content-Type': 'application/xml; charset=utf-8',
+    ...(declared ? { 'Content-Length': String(head.length + tail.length + count * entryBytes) } : {}),
+  });
+  let closed = false;
+  res.on('close', () => (closed = true));
+  res.write(head);
+  for (let n = 0; n < count && !closed; n++) {
+    if (!res.write(entry(n))) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go).off('close', go);
+          resolve();
+        };
+        res.on('drain', go).on('close', go);
+      });
+    }
+  }
+  if (!closed) res.end(tail);
 }

@@ -17,12 +17,16 @@ export function NewRunForm() {
   const [copied, setCopied] = createSignal<{ done: number; total: number } | null>(null);
   const [message, setMessage] = createSignal<Message | null>(null);
   const [dragging, setDragging] = createSignal(false);
+  // Files another app or site handed over (share target, "open with"): anyone can send them, so they are
+  // only shown here; the technician checks them and presses Queue run.
+  const [handedOver, setHandedOver] = createSignal(false);
   let folderInput!: HTMLInputElement;
   let filesInput!: HTMLInputElement;
 
-  function take(run: PickedRun) {
+  function take(run: PickedRun, fromElsewhere = false) {
     // The free space shown next to the run's size must be today's, not the last poll's.
     void store.platform.refreshStorage();
+    setHandedOver(fromElsewhere);
     setPicked(run.files);
     if (run.folderName && !runName()) setRunName(run.folderName);
     setMessage(null);
@@ -30,7 +34,7 @@ export function NewRunForm() {
 
   // Files shared from another app, opened with the installed app, or dropped elsewhere on the page.
   createEffect(() => {
-    if (store.platform.incoming()) take(store.platform.takeIncoming()!);
+    if (store.platform.incoming()) take(store.platform.takeIncoming()!, true);
   });
 
   async function pickFolder() {
@@ -62,6 +66,7 @@ export function NewRunForm() {
       rememberEquipment(res.value.equipment_id);
       setMessage({ kind: 'ok', text: `Queued ${name} (${picked().length} files)` });
       setPicked([]);
+      setHandedOver(false);
       setRunName('');
       folderInput.value = '';
       filesInput.value = '';
@@ -130,6 +135,11 @@ export function NewRunForm() {
           onChange={(e) => take(fromFileList(e.currentTarget.files))}
         />
       </div>
+      <Show when={handedOver() && picked().length}>
+        <p class="hint" data-testid="handed-over">
+          These files were handed over from another app or page. Check them and the run name: nothing is queued until you press Queue run.
+        </p>
+      </Show>
       <Show when={picked().length}>
         <p data-testid="picked-summary" classList={{ 'msg-error': tooBig() }}>
           {picked().length} files, {formatBytes(totalBytes())}

@@ -1,11 +1,21 @@
 import { createResource, createSignal, Show } from 'solid-js';
-import type { Diagnosis, Settings } from '../../worker/contract';
+import type { Diagnosis, PageSettings, PasswordState, SettingsPatch } from '../../worker/contract';
 import { useStore } from '../store';
 import { planRunFolder } from '../../shared/nasPath';
+import { isUnencrypted } from '../../shared/nasUrl';
 import { FormMessage, type Message } from './FormMessage';
 
+/** Settings without the password: the page never holds it, only what the person types to replace it. */
+type Draft = Omit<SettingsPatch, 'password'>;
+
+const PASSWORD_WORDS: Record<PasswordState, string> = {
+  set: 'A password is set. Type a new one to replace it.',
+  'not-set': 'No password is set.',
+  unreadable: 'A password is stored but this browser can no longer read it (its key is gone). Type it again.',
+};
+
 /** What the template makes of a sample run, or why it cannot be used, as the person types. */
-function pathExample(s: Settings): string {
+function pathExample(s: PageSettings): string {
   try {
     return `Example: ${s.nasUrl.replace(/\/?$/, '/')}${planRunFolder(s.pathTemplate, { equipmentId: 'hplc-02', runName: 'sample-7' }, Date.now())}/`;
   } catch (err) {
@@ -32,25 +42,33 @@ function NumberField(props: { label: string; name: string; min: number; max?: nu
 /** The NAS and sync settings, kept by the worker; "Test connection" shows the engine's diagnosis. */
 export function SettingsPanel() {
   const store = useStore();
-  const [loaded] = createResource(
+  const [loaded, { mutate }] = createResource(
     () => store.ownership().status === 'owner',
     async (owner) => (owner ? (await store.getSettings()) : null),
   );
-  const [draft, setDraft] = createSignal<Partial<Settings>>({});
+  const [draft, setDraft] = createSignal<Draft>({});
+  const [newPassword, setNewPassword] = createSignal('');
   const [message, setMessage] = createSignal<Message | null>(null);
   const [diagnosis, setDiagnosis] = createSignal<Diagnosis | null>(null);
 
-  const current = (): Settings | null => {
+  const current = (): PageSettings | null => {
     const r = loaded();
     return r && r.ok ? { ...r.value, ...draft() } : null;
   };
-  const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setDraft({ ...draft(), [key]: value });
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft({ ...draft(), [key]: value });
+
+  async function apply(patch: SettingsPatch, done: string) {
+    const res = await store.updateSettings(patch);
+    setMessage(res.ok ? { kind: 'ok', text: done } : { kind: 'error', text: res.error.message });
+    if (!res.ok) return;
+    mutate(res);
+    setDraft({});
+    setNewPassword('');
+  }
 
   async function save(event: SubmitEvent) {
     event.preventDefault();
-    const res = await store.updateSettings(draft());
-    setMessage(res.ok ? { kind: 'ok', text: 'Settings saved' } : { kind: 'error', text: res.error.message });
-    if (res.ok) setDraft({});
+    await apply(newPassword() ? { ...draft(), password: newPassword() } : draft(), 'Settings saved');
   }
 
   async function test() {
@@ -65,22 +83,39 @@ export function SettingsPanel() {
         <form class="card settings" onSubmit={save} aria-label="Settings">
           <div class="fields">
             <label>
-              NAS URL (WebDAV folder)
-              <input name="nasUrl" value={s().nasUrl} onInput={(e) => set('nasUrl', e.currentTarget.value)} />
+              <span id="nas-url-label">NAS URL (WebDAV folder)</span>
+              <input
+                name="nasUrl"
+                value={s().nasUrl}
+                aria-labelledby="nas-url-label"
+                aria-describedby="nas-url-warning"
+                onInput={(e) => set('nasUrl', e.currentTarget.value)}
+              />
+              <Show when={isUnencrypted(s().nasUrl)}>
+                <span id="nas-url-warning" class="hint msg-error" data-testid="unencrypted-warning">
+                  Not encrypted: with http:// the password and the runs cross the network readable by anyone on it. Use https:// if the
+                  NAS offers it.
+                </span>
+              </Show>
             </label>
             <label>
               NAS user
               <input name="username" value={s().username} autocomplete="username" onInput={(e) => set('username', e.currentTarget.value)} />
             </label>
             <label>
-              NAS password
+              <span id="password-label">NAS password</span>
               <input
                 name="password"
                 type="password"
-                value={s().password}
-                autocomplete="current-password"
-                onInput={(e) => set('password', e.currentTarget.value)}
+                value={newPassword()}
+                autocomplete="new-password"
+                aria-labelledby="password-label"
+                aria-describedby="password-state"
+                onInput={(e) => setNewPassword(e.currentTarget.value)}
               />
+              <span id="password-state" class="hint" data-testid="password-state" data-state={s().passwordState}>
+                {PASSWORD_WORDS[s().passwordState]}
+              </span>
             </label>
             <label class="full">
               Folder on the NAS for each run ({'{equipment_id}'}, {'{date}'}, {'{run_name}'})
@@ -96,7 +131,7 @@ export function SettingsPanel() {
             </label>
             <label>
               Verify
-              <select name="verifyMode" value={s().verifyMode} onChange={(e) => set('verifyMode', e.currentTarget.value as Settings['verifyMode'])}>
+              <select name="verifyMode" value={s().verifyMode} onChange={(e) => set('verifyMode', e.currentTarget.value as PageSettings['verifyMode'])}>
                 <option value="checksum">Read back and compare checksums</option>
                 <option value="size">Compare sizes only</option>
               </select>
@@ -121,6 +156,11 @@ export function SettingsPanel() {
             <button type="button" onClick={() => void test()}>
               Test connection
             </button>
+            <Show when={s().passwordState !== 'not-set'}>
+              <button type="button" onClick={() => void apply({ password: '' }, 'Password cleared')}>
+                Clear password
+              </button>
+            </Show>
           </div>
           <FormMessage message={message()} />
           <Show when={diagnosis()}>

@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import { formatBytes } from '../../shared/formatBytes';
+import { isUnencrypted } from '../../shared/nasUrl';
 import { useStore } from '../store';
 
 /** Online or not, the NAS reachable or not, syncing or paused (with the switch), and device storage. */
@@ -21,6 +22,11 @@ export function StatusBar() {
             <span class="pill" data-ok={e().nasReachable !== false}>
               {nas(e())}
             </span>
+            <Show when={isUnencrypted(store.settings()?.nasUrl ?? '')}>
+              <span class="pill" data-ok="false" data-testid="unencrypted-status" title="The NAS URL uses http://: nothing sent to it is encrypted.">
+                NAS link not encrypted (http)
+              </span>
+            </Show>
             <span class="pill">{e().waitingFor ?? (e().activeJobs.length ? `Syncing ${e().activeJobs.length} run(s)` : 'Idle')}</span>
           </p>
         )}

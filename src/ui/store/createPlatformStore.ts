@@ -1,6 +1,6 @@
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { registerSW } from 'virtual:pwa-register';
-import type { EngineStatus, Settings } from '../../worker/contract';
+import type { EngineStatus, PageSettings } from '../../worker/contract';
 import { api } from '../worker';
 import { fromFileList, type PickedRun } from './pickedFiles';
 
@@ -30,7 +30,7 @@ export interface PlatformStore {
  * What only the page can do: the service worker and updates, persistent storage (workers cannot ask),
  * files from other apps, and the screen wake lock while runs upload.
  */
-export function createPlatformStore(engine: () => EngineStatus | null, settings: () => Settings | null): PlatformStore {
+export function createPlatformStore(engine: () => EngineStatus | null, settings: () => PageSettings | null): PlatformStore {
   const [updateReady, setUpdateReady] = createSignal(false);
   const [updateWaiting, setUpdateWaiting] = createSignal<string | null>(null);
   const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });

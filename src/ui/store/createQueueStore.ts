@@ -10,9 +10,10 @@ import type {
   NewRun,
   Ownership,
   Progress,
+  PageSettings,
   Result,
-  Settings,
   RunFile,
+  SettingsPatch,
   StateCounts,
   SyncJobRow,
   WorkerEvent,
@@ -42,10 +43,10 @@ export interface QueueStore {
   loadSizes(jobIds: string[]): void;
   engine: () => EngineStatus | null;
   addRun(run: NewRun, onProgress: (done: number, total: number) => void): Promise<Result<SyncJobRow>>;
-  getSettings(): Promise<Result<Settings>>;
-  /** The settings as last read or saved. */
-  settings: () => Settings | null;
-  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  getSettings(): Promise<Result<PageSettings>>;
+  /** The settings as last read or saved (never the password: the worker keeps it). */
+  settings: () => PageSettings | null;
+  updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
   testConnection(): Promise<Result<Diagnosis>>;
 }
 
@@ -60,7 +61,7 @@ export function createQueueStore(): QueueStore {
   const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
   const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
   const [engine, setEngine] = createSignal<EngineStatus | null>(null);
-  const [settings, setSettings] = createSignal<Settings | null>(null);
+  const [settings, setSettings] = createSignal<PageSettings | null>(null);
   const sizesAsked = new Set<string>();
 
   let lastTotal = -1;

@@ -244,10 +244,37 @@ describe('happy paths', () => {
     expect(await h.api.getSettings()).toMatchObject({ ok: true, value: { nasUrl: `${dav.origin}/dav/`, concurrency: 2 } });
     const changed = await h.api.updateSettings({ concurrency: 3 });
     expect(changed).toMatchObject({ ok: true, value: { concurrency: 3 } });
-    expect(h.saved).toEqual([changed.ok && changed.value]);
+    expect(h.saved.map((x) => x.concurrency)).toEqual([3]);
     expect(await h.api.getSettings()).toMatchObject({ ok: true, value: { concurrency: 3 } });
     expect(wake).toHaveBeenCalledOnce();
     expect(await h.api.testConnection()).toMatchObject({ ok: true, value: { ok: true, code: 'ok' } });
+  });
+
+  test('settings: the password goes in and never comes out; the NAS URL is stored in the browser\'s form', async () => {
+    const h = await harness();
+    const secret = 'pip€tte-42';
+    const set = await h.api.updateSettings({ password: secret, nasUrl: 'http://NAS.lab.local:80/dav/run data/é' });
+    expect(set).toMatchObject({ ok: true, value: { passwordState: 'set', nasUrl: 'http://nas.lab.local/dav/run%20data/%C3%A9/' } });
+    expect(h.saved.at(-1)).toMatchObject({ password: secret, nasUrl: 'http://nas.lab.local/dav/run%20data/%C3%A9/' });
+    const read = await h.api.getSettings();
+    expect(read).toMatchObject({ ok: true, value: { passwordState: 'set' } });
+    expect(JSON.stringify(read)).not.toContain(secret);
+    expect(JSON.stringify(set)).not.toContain(secret);
+    // What the page read back, handed in again as a change, is not a setting and changes nothing.
+    expect(await h.api.updateSettings({ ...(read.ok ? read.value : {}), concurrency: 4 })).toMatchObject({ ok: true, value: { passwordState: 'set' } });
+    expect(h.saved.at(-1)).toMatchObject({ password: secret, concurrency: 4 });
+    expect(h.saved.at(-1)).not.toHaveProperty('passwordState');
+    expect(await h.api.updateSettings({ password: '' })).toMatchObject({ ok: true, value: { passwordState: 'not-set' } });
+  });
+
+  test('settings: http:// only to this device or the local network, the rule in the refusal', async () => {
+    const h = await harness();
+    const refused = await h.api.updateSettings({ nasUrl: 'http://nas.example.org/dav/' });
+    expect(refusal(refused)).toMatchObject({ code: 'invalid-input', field: 'nasUrl', message: expect.stringContaining('https://') });
+    expect(refusal(refused).message).toContain('local network');
+    for (const nasUrl of ['http://192.168.1.20/dav/', 'http://nas/dav/', 'http://nas.lab.local/dav/', 'https://nas.example.org/dav/']) {
+      expect(await h.api.updateSettings({ nasUrl }), nasUrl).toMatchObject({ ok: true });
+    }
   });
 
   test('the app: ownership pushed at once, take over, engine status, and the update hand-over', async () => {

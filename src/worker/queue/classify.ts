@@ -2,7 +2,9 @@ import {
   DavHttpError,
   DavProtocolError,
   LocalFileMissingError,
+  NasRedirectError,
   NetworkError,
+  ResponseTooLargeError,
   TimeoutError,
   VerifyMismatchError,
 } from '../errors';
@@ -11,7 +13,8 @@ import type { FailureCode } from '../../shared/failures';
 /**
  * What a failure means for the job:
  *   - auth (401/403), local-missing, fatal (the NAS refuses for good): FAILED at once, no backoff;
- *   - transient (5xx, 507, 408, 423, 429, stalls, resets after an answer, mismatches): the seed's backoff;
+ *   - transient (5xx, 507, 408, 423, 429, stalls, resets after an answer, mismatches, answers too large
+ *     to read): the seed's backoff;
  *   - offline (no answer at all): back to QUEUED without spending an attempt; wait for the NAS.
  */
 export type FailureKind = 'auth' | 'local-missing' | 'offline' | 'transient' | 'fatal';
@@ -24,7 +27,11 @@ export interface Failure {
 }
 
 export function classify(err: unknown): Failure {
+  if (err instanceof NasRedirectError) {
+    return { kind: 'fatal', code: 'nas_redirect', message: `${err.message}; enter the final URL in Settings` };
+  }
   if (err instanceof DavHttpError) return classifyStatus(err);
+  if (err instanceof ResponseTooLargeError) return { kind: 'transient', code: 'nas_answer_too_large', message: err.message };
   if (err instanceof NetworkError) return { kind: 'offline', code: 'nas_unreachable', message: err.message };
   if (err instanceof TimeoutError) return { kind: 'transient', code: 'nas_stalled', message: err.message };
   if (err instanceof LocalFileMissingError) return { kind: 'local-missing', code: 'local_file_vanished', message: err.relPath };
