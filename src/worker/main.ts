@@ -73,7 +73,7 @@ async function openQueue(): Promise<void> {
       settings = settingsFromRows(await opened.settings.getSettings(), defaults);
       stores = opened;
       engine = new SyncEngine({
-        queue: opened.queue,
+        stores: opened,
         files,
         clock,
         connectivity,

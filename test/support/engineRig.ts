@@ -75,7 +75,7 @@ export async function createRig(
   const progress: Progress[] = [];
   const engine = new SyncEngine({
     onProgress: (p) => progress.push(p),
-    queue,
+    stores,
     files,
     clock,
     connectivity: { online: () => true, metered: () => false, onChange: () => undefined },

@@ -27,11 +27,12 @@ const settled = (r: Rig, jobId: string) => r.waitFor(jobId, (j) => j.state === '
 test('a listing that names entries outside the run folder is ignored: nothing out there is deleted', async () => {
   const run = [{ relPath: 'a.csv', text: 'a' }];
   rig = await createRig();
-  const victim = join(rig.davRoot, 'victim');
+  // Another run's folder, as deep as this run's: an answer naming it must not be taken for a file of this run.
+  const victim = join(rig.davRoot, 'other-lab', '2025-06-01', 'run-9');
   mkdirSync(victim, { recursive: true });
   writeFileSync(join(victim, '.exlab-part-00000000-0'), 'not the engine\'s');
   const extra = (p: string) =>
-    `<${p}response><${p}href>/dav/victim/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
+    `<${p}response><${p}href>/dav/other-lab/2025-06-01/run-9/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
     `<${p}resourcetype/></${p}prop><${p}status>HTTP/1.1 200 OK</${p}status></${p}propstat></${p}response>`;
   rig.proxy.fault = (m, p) =>
     m === 'PROPFIND' && p.includes('/run')
