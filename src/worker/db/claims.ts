@@ -15,7 +15,10 @@ export interface NasClaim {
   token: string;
   /** The folder planned at intake: the search for a free folder starts here. */
   plannedPath: string;
-  /** A folder this job created (its MKCOL answered 201): its own even before its claim file is there. */
+  /**
+   * The folder this job was last creating (written just before its MKCOL): after a crash that lost the
+   * MKCOL's answer, an empty folder of this name with no claim is this job's own.
+   */
   createdPath: string | null;
 }
 
@@ -65,8 +68,8 @@ export class NasClaims {
     });
   }
 
-  /** This job's MKCOL made `folder`: the folder is its own, and a later attempt writes the claim there. */
-  async created(jobId: string, folder: string): Promise<void> {
+  /** This job is about to create `folder` (MKCOL); written first, so a crash right after still knows. */
+  async creating(jobId: string, folder: string): Promise<void> {
     return this.runner.write([jobId], (db) => {
       run(db, 'UPDATE job_claims SET created_path = ? WHERE job_id = ?', [folder, jobId]);
     });

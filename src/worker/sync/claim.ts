@@ -52,16 +52,29 @@ export async function claimRunFolder(ctx: ClaimContext, job: SyncJobRow): Promis
 /** True when the folder's claim file carries this job's current token. */
 export async function claimIsOurs(dav: DavClient, folder: string[], claim: NasClaim): Promise<boolean> {
   const found = await readClaim(dav, folder);
-  return found !== null && found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
+  return found !== null && isOurs(found, claim);
 }
+
+const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) => found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
 
 async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<boolean> {
   const path = folder.join('/');
+  // An earlier attempt of this job was creating this very folder when it ended.
+  const wasCreating = claim.createdPath === path;
   await ctx.dav.createCollections(folder.slice(0, -1));
-  if (await ctx.dav.makeCollection(folder)) await ctx.claims.created(job.id, path);
-  else if (await claimIsOurs(ctx.dav, folder, claim)) return true;
-  else if (claim.createdPath !== path) return false;
-  return writeClaim(ctx, job, claim, folder);
+  await ctx.claims.creating(job.id, path);
+  if (await ctx.dav.makeCollection(folder)) return writeClaim(ctx, job, claim, folder);
+  const found = await readClaim(ctx.dav, folder);
+  if (found !== null) return isOurs(found, claim);
+  // No claim: the folder is this job's only if its own MKCOL made it (the answer lost in a crash) and
+  // nothing but this job's temporaries is in it.
+  return wasCreating && (await holdsOnlyOwnTemporaries(ctx.dav, folder, job.id)) && writeClaim(ctx, job, claim, folder);
+}
+
+async function holdsOnlyOwnTemporaries(dav: DavClient, folder: string[], jobId: string): Promise<boolean> {
+  const ownTemp = claimTempName(jobId).slice(0, -'claim'.length);
+  const listing = await dav.propfind(folder, 1);
+  return listing.every((r) => r.path.length === folder.length || r.path[r.path.length - 1].startsWith(ownTemp));
 }
 
 /** The claim file into a folder this job created; false when a stranger's claim got there first. */
