@@ -74,6 +74,7 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
   expect(Number(growthMb.renderer)).toBeLessThan(64);
   const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   expect(onNas).toEqual(hashTree(folder));
   expect(onNas.size).toBe(21);
   await assertNoEarlyLocalDeletes(page);
@@ -94,10 +95,12 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
     const onNas = hashTree(join(apache.davRoot, job.nas_path));
     const manifest = onNas.get('manifest-sha256.txt');
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(manifest).toBeDefined();
     expect(onNas).toEqual(hashTree(folder));
     const puts = apache.requests().filter((r) => r.startsWith('PUT '));
-    expect(puts.length).toBe(22);
+    // 21 files, the manifest and the run folder's claim.
+    expect(puts.length).toBe(23);
     expect(puts.every((r) => r.includes('.exlab-part-') && r.endsWith(' 201'))).toBe(true);
     await assertNoEarlyLocalDeletes(page);
   } finally {
@@ -140,7 +143,7 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
   await waitForState(page, 'cleaned');
 
   const putsBySeq = new Map<number, number>();
-  const prefix = `.exlab-part-${job.id.slice(0, 8)}-`;
+  const prefix = `.exlab-part-${job.id}-`;
   for (const { method, path } of readDavLog(E2E_NAS_LOG)) {
     const m = method === 'PUT' ? decodeURIComponent(path).split(prefix)[1] : undefined;
     if (m && /^\d+$/.test(m)) putsBySeq.set(Number(m), (putsBySeq.get(Number(m)) ?? 0) + 1);
@@ -150,6 +153,7 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
   const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
   expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-'))).toEqual([]);
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   expect(onNas).toEqual(hashTree(folder));
   await assertNoEarlyLocalDeletes(page);
 });

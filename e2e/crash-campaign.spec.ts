@@ -91,11 +91,13 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
       expect(all.map((j) => j.nas_path.split('/').pop()).sort()).toEqual(folders.map((_, i) => `run-${i}`));
       const runDirs = new Set(all.map((j) => j.nas_path));
       const date = all[0].nas_path.split('/')[1];
-      expect(hashTree(join(davRoot, 'cam-1', date)).size).toBe(RUNS * 22);
+      // Each run: its 21 files, the manifest and the claim.
+      expect(hashTree(join(davRoot, 'cam-1', date)).size).toBe(RUNS * 23);
       for (const job of all) {
         const onNas = hashTree(join(davRoot, job.nas_path));
         expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-')), job.nas_path).toEqual([]);
         onNas.delete('manifest-sha256.txt');
+        onNas.delete('.exlab-claim.json');
         const i = Number(job.nas_path.split('/').pop()!.slice(4));
         expect(onNas, job.nas_path).toEqual(hashTree(folders[i]));
       }

@@ -65,6 +65,7 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
     const nasPath = (await row.getByTestId('job-nas-path').textContent())!;
     const onNas = hashTree(join(apache.davRoot, nasPath));
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(onNas).toEqual(hashTree(folder));
     await openJob(page, row);
     await expect(page.getByTestId('job-file-state')).toHaveText(Array(20).fill('On the NAS, verified'));
@@ -117,6 +118,7 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
     await expect(jobRowByName(page, 'plate run 7')).toHaveAttribute('data-state', 'verified');
     const stillOnNas = hashTree(join(apache.davRoot, nasPath));
     stillOnNas.delete('manifest-sha256.txt');
+    stillOnNas.delete('.exlab-claim.json');
     expect(stillOnNas).toEqual(hashTree(folder));
   } finally {
     await apache.stop();

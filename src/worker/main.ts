@@ -86,7 +86,7 @@ async function openQueue(): Promise<void> {
       ({ settings, passwordState } = await loadSettings(opened.settings, vault, defaults));
       stores = opened;
       engine = new SyncEngine({
-        queue: opened.queue,
+        stores: opened,
         files,
         clock,
         connectivity,

@@ -20,6 +20,8 @@ export type Fault =
   | { type: 'drop' }
   /** Take the request and never answer. */
   | { type: 'hang' }
+  /** Forward it, let the server carry it out, and never pass the answer on (a kill after the request). */
+  | { type: 'answer-lost'; onDone?: (status: number) => void }
   /**
    * Answer a Multi-Status of about `bytes` bytes, made as it is sent (never held whole), without a
    * Content-Length unless `declared`: what a listing of a folder that never ends would be.
@@ -106,6 +108,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       headers['content-length'] = String(Math.floor(length / 2));
     }
     const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (up) => {
+      if (fault?.type === 'answer-lost') {
+        up.resume();
+        up.on('end', () => fault.onDone?.(up.statusCode ?? 0));
+        return;
+      }
       if (fault?.type === 'rewrite') {
         const chunks: Buffer[] = [];
         up.on('data', (c: Buffer) => chunks.push(c));

@@ -28,6 +28,13 @@ export function StatusBar() {
               </span>
             </Show>
             <span class="pill">{e().waitingFor ?? (e().activeJobs.length ? `Syncing ${e().activeJobs.length} run(s)` : 'Idle')}</span>
+            <Show when={e().engineError}>
+              {(message) => (
+                <span class="pill" data-ok="false" data-testid="engine-error">
+                  {message()}
+                </span>
+              )}
+            </Show>
           </p>
         )}
       </Show>

@@ -1,4 +1,4 @@
-import type { SyncQueue } from '../db/queue';
+import type { Stores } from '../db/stores';
 import type { FileStore } from '../files/store';
 import type { Settings } from '../../shared/settings';
 import type { DavClient } from '../webdav/client';
@@ -35,21 +35,29 @@ export interface EngineStatus {
   activeJobs: string[];
   /** Why nothing moves, in words, or null. */
   waitingFor: string | null;
+  /** The engine's own last error, with when it tries again ("Sync engine error: ...; trying again in 5 s"), or null. */
+  engineError: string | null;
 }
 
 export interface EngineDeps {
-  queue: SyncQueue;
+  /** The queue and the stores beside it; the engine writes jobs only through guarded moves (jobs.ts). */
+  stores: Pick<Stores, 'queue' | 'runFiles' | 'schedule' | 'claims' | 'moves'>;
   files: FileStore;
   clock: Clock;
   connectivity: Connectivity;
   settings: () => Settings;
   /** A client for the NAS in `settings`; `signal` aborts its requests in flight. */
   dav: (settings: Settings, signal?: AbortSignal) => DavClient;
+  /** This device's name, written into each run's claim on the NAS; null when none is set. */
+  device?: () => string | null;
   onProgress?: (p: Progress) => void;
   onStatus?: (s: EngineStatus) => void;
 }
 
-/** What each phase of a job is given: the adapters, and the signal that aborts it when the engine stops. */
+/**
+ * What each phase of a job is given: the adapters, and the signal that aborts its requests when the
+ * engine stops or an operator acts on the job.
+ */
 export interface SyncContext {
   deps: EngineDeps;
   signal: AbortSignal;

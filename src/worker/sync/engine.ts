@@ -1,29 +1,34 @@
 // sync/: the engine that takes queued runs to the NAS. engine.ts schedules (the loop, the NAS probe, launching
-// jobs); each phase is a function of a SyncContext: upload, verify + manifest, reaper, outcome, progress.
-import type { SyncJobRow } from '../db/queue';
-import { classify } from '../queue/classify';
+// jobs); each phase is a function of a SyncContext: claim, upload, verify + manifest, reaper, outcome, progress.
+import type { SyncJobRow } from '../db/jobRows';
+import { DavHttpError } from '../errors';
 import { type Blocker, syncBlocker, waitingWords } from '../../shared/blocker';
 import { IDLE_RECHECK_MS, msUntilDue, probeDelayMs } from '../../shared/schedule';
+import type { Settings } from '../../shared/settings';
 import { SyncJobState } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
 import type { EngineDeps, EngineStatus, SyncContext } from './deps';
-import { recordFailedAttempt } from './outcome';
+import { type JobRun, runJob } from './jobRun';
 import { reap } from './reaper';
-import { sendRun } from './upload';
-import { verifyPass } from './verify';
+
+/** After an error in the loop itself, wait this long before the next turn (then longer, up to the last). */
+const LOOP_ERROR_DELAYS_MS = [5_000, 30_000, 60_000];
 
 /**
  * The only module that composes the queue, the files, the NAS and the clock:
- * due jobs -> upload (PUT to a temporary name, MOVE onto the final one) -> verify (sizes, checksums,
- * manifest) -> retention -> free the device's copy. Local files are deleted only after VERIFIED.
+ * due jobs -> claim the run's folder -> upload (PUT to a temporary name, MOVE with Overwrite: F) ->
+ * verify (claim, sizes, checksums, manifest) -> retention -> the NAS read again -> free the device copy.
  */
 export class SyncEngine {
-  private readonly active = new Map<string, Promise<void>>();
+  /** Jobs in flight, each with the controller that aborts its requests. */
+  private readonly active = new Map<string, JobRun>();
   private stopper = new AbortController();
   private wakeSignal = new AbortController();
   private loopDone: Promise<void> | null = null;
   private nasReachable: boolean | null = null;
   private waitingFor: string | null = null;
+  /** The loop's own last error in words, with when it tries again; null while turns succeed. */
+  private engineError: string | null = null;
   /** Set while an app update waits for a safe point: no new work starts. */
   private held = false;
   /** Callers of nextTurn(), answered at the end of the next turn that begins after their call. */
@@ -37,7 +42,7 @@ export class SyncEngine {
   start(): void {
     if (this.loopDone) return;
     this.stopper = new AbortController();
-    this.loopDone = this.loop().catch((err) => console.error('sync engine stopped', err));
+    this.loopDone = this.loop();
   }
 
   /** Stop taking work and abandon what is in flight; those jobs stay RUNNING and replay re-queues them. */
@@ -53,11 +58,34 @@ export class SyncEngine {
     this.wakeSignal.abort();
   }
 
+  /**
+   * An operator acted on this job (Stop syncing, Record failure, Discard, Retry): its requests in flight
+   * are aborted at once and the engine records nothing more for it.
+   */
+  cancel(jobId: string): void {
+    this.active.get(jobId)?.controller.abort('cancelled');
+  }
+
+  /**
+   * Settings were saved. Pausing, or a change of where or as whom the runs go, stops the work in flight:
+   * those jobs go back to QUEUED without spending an attempt, and go on with the new settings.
+   */
+  settingsChanged(before: Settings, after: Settings): void {
+    const nasChanged = (['nasUrl', 'username', 'password', 'pathTemplate'] as const).some((k) => before[k] !== after[k]);
+    if ((after.paused && !before.paused) || nasChanged) {
+      for (const run of this.active.values()) run.controller.abort('interrupted');
+    }
+    if (nasChanged) this.nasReachable = null;
+    this.wake();
+  }
+
   /** Start no new work and resolve once nothing is in flight: a safe point to replace the app. */
   async holdForUpdate(): Promise<void> {
     this.held = true;
     this.wake();
-    while (this.active.size) await Promise.allSettled([...this.active.values()]);
+    // A turn already past its blocker check may still launch a job: let it end first.
+    if (this.loopDone) await this.nextTurn();
+    while (this.active.size) await Promise.allSettled([...this.active.values()].map((r) => r.done));
   }
 
   /** Take work again (the update was put off). */
@@ -74,6 +102,7 @@ export class SyncEngine {
       nasReachable: this.nasReachable,
       activeJobs: [...this.active.keys()],
       waitingFor: this.waitingFor,
+      engineError: this.engineError,
     };
   }
 
@@ -90,44 +119,54 @@ export class SyncEngine {
   }
 
   private async loop(): Promise<void> {
-    for (const job of await this.deps.queue.listInState(SyncJobState.AWAITING_VERIFY)) {
-      if (this.stopper.signal.aborted) return;
-      if (this.blocker() === null) this.launch(job);
-    }
     let probeAttempt = 0;
+    let errors = 0;
     while (!this.stopper.signal.aborted) {
       this.wakeSignal = new AbortController();
       const watchers = this.turnWatchers.splice(0);
-      const blocker = this.blocker();
-      this.setWaiting(blocker);
-      let sleepMs = IDLE_RECHECK_MS;
-      if (blocker === 'nas') {
-        if (await this.probe()) {
+      let sleepMs: number;
+      try {
+        const blocker = this.blocker();
+        this.setWaiting(blocker);
+        if (blocker === 'nas' && (await this.probe())) {
           probeAttempt = 0;
           // The NAS is back and the next turn starts at once: that one answers the watchers.
           this.turnWatchers.unshift(...watchers);
           continue;
         }
-        sleepMs = probeDelayMs(probeAttempt++);
-      } else if (blocker === null) {
-        sleepMs = await this.startDueWork();
+        sleepMs = blocker === 'nas' ? probeDelayMs(probeAttempt++) : blocker === null ? await this.startDueWork() : IDLE_RECHECK_MS;
+        errors = 0;
+        this.setEngineError(null);
+      } catch (err) {
+        // One bad turn (a database hiccup, a bug) must not stop syncing for good: say so, wait, go on.
+        sleepMs = LOOP_ERROR_DELAYS_MS[Math.min(errors++, LOOP_ERROR_DELAYS_MS.length - 1)];
+        const message = err instanceof Error ? err.message : String(err);
+        this.setEngineError(`Sync engine error: ${message}; trying again in ${Math.round(sleepMs / 1000)} s`);
       }
       for (const turnDone of watchers) turnDone();
       await this.sleep(sleepMs);
     }
-    await Promise.allSettled(this.active.values());
+    await Promise.allSettled([...this.active.values()].map((r) => r.done));
   }
 
-  /** Reap, then fill the free slots with due jobs; returns how long to wait before the next turn. */
+  /**
+   * Reap, then fill the free slots: AWAITING_VERIFY jobs first (after a restart they are verified again
+   * before anything else), then due QUEUED ones; returns how long to wait before the next turn.
+   */
   private async startDueWork(): Promise<number> {
+    const { queue, schedule } = this.deps.stores;
     await reap(this.ctx);
-    const free = this.deps.settings().concurrency - this.active.size;
+    let free = this.deps.settings().concurrency - this.active.size;
     if (free > 0) {
-      const due = await this.deps.queue.dueJobs(formatInstant(this.deps.clock.now()), free + this.active.size);
-      for (const job of due.filter((j) => !this.active.has(j.id)).slice(0, free)) this.launch(job);
+      const resumed = (await queue.listInState(SyncJobState.AWAITING_VERIFY)).filter((j) => !this.active.has(j.id));
+      const due = await schedule.dueJobs(formatInstant(this.deps.clock.now()), free + this.active.size);
+      for (const job of [...resumed, ...due.filter((j) => !this.active.has(j.id))]) {
+        if (free <= 0 || this.blocker() !== null) break;
+        this.launch(job);
+        free--;
+      }
     }
-    const next = await this.deps.queue.nextAttemptAt();
-    return msUntilDue(next, this.deps.clock.now());
+    return msUntilDue(await schedule.nextAttemptAt(), this.deps.clock.now());
   }
 
   /** What keeps the engine from starting work: null, or the reason. */
@@ -151,48 +190,49 @@ export class SyncEngine {
     }
   }
 
+  private setEngineError(next: string | null): void {
+    if (next === this.engineError) return;
+    if (next) console.error(next);
+    this.engineError = next;
+    this.deps.onStatus?.(this.status());
+  }
+
   private async sleep(ms: number): Promise<void> {
     const both = AbortSignal.any([this.wakeSignal.signal, this.stopper.signal]);
     if (both.aborted) return;
     await this.deps.clock.sleep(Math.max(0, ms), both);
   }
 
-  /** Any answer at all from the NAS (even 401) means it is reachable again. */
+  /**
+   * Whether the NAS answers now. Any answer of its own (even 401) means it is reachable; no answer, a
+   * stall, or a gateway's 502/503/504 (nginx in front of a NAS that is down) means it is not.
+   */
   private async probe(): Promise<boolean> {
-    const dav = this.deps.dav(this.deps.settings());
+    const dav = this.deps.dav(this.deps.settings(), this.stopper.signal);
     try {
       await dav.propfind([], 0);
       this.nasReachable = true;
     } catch (err) {
-      this.nasReachable = classify(err).kind !== 'offline';
+      this.nasReachable = err instanceof DavHttpError && ![502, 503, 504].includes(err.status);
     }
     this.deps.onStatus?.(this.status());
     return this.nasReachable;
   }
 
   private launch(job: SyncJobRow): void {
-    const run = this.runJob(job).finally(() => {
-      this.active.delete(job.id);
-      this.deps.onStatus?.(this.status());
-      this.wake();
-    });
-    this.active.set(job.id, run);
+    const controller = new AbortController();
+    const ctx = { deps: this.deps, signal: AbortSignal.any([this.stopper.signal, controller.signal]) };
+    const done = runJob(ctx, job, controller.signal, () => this.probe())
+      .then((reachedNas) => {
+        if (reachedNas) this.nasReachable = true;
+      })
+      .catch((err) => this.setEngineError(`Sync engine error: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.active.delete(job.id);
+        this.deps.onStatus?.(this.status());
+        this.wake();
+      });
+    this.active.set(job.id, { controller, done });
     this.deps.onStatus?.(this.status());
-  }
-
-  /** A QUEUED job is sent, then verified pass by pass; an AWAITING_VERIFY one (after a restart) only verified. */
-  private async runJob(job: SyncJobRow): Promise<void> {
-    const ctx = this.ctx;
-    try {
-      let current = job;
-      if (current.state === SyncJobState.QUEUED) current = await sendRun(ctx, current);
-      while (current.state === SyncJobState.AWAITING_VERIFY && !ctx.signal.aborted) {
-        current = await verifyPass(ctx, current);
-      }
-      this.nasReachable = true;
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      await recordFailedAttempt(ctx, job.id, err, () => this.probe());
-    }
   }
 }

@@ -1,35 +1,51 @@
-import type { RunFile, SyncJobRow, TransitionPatch } from '../db/queue';
-import { IllegalMoveError } from '../errors';
-import { type SyncJobState, isLegalMove } from '../../shared/state';
+import type { SyncJobRow, TransitionPatch } from '../db/jobRows';
+import { expectState } from '../db/jobMoves';
+import type { RunFile } from '../db/runFiles';
+import type { EventKind } from '../../shared/eventKinds';
+import type { SyncJobState } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
 import type { SyncContext } from './deps';
 
-// The engine's writes to a job, in one place: moves (legal ones only), its history, its run files' marks.
+// The engine's writes to a job, in one place. Every move names the states it expects the job in and
+// carries its history line in the same transaction: a job an operator changed meanwhile refuses the
+// write (JobChangedError), and the engine abandons that job without recording anything.
 
-/** Move the job to `to`, refused unless the move is legal from the state it is in when the write runs. */
-export async function moveJob(ctx: SyncContext, jobId: string, to: SyncJobState, patch: TransitionPatch = {}): Promise<SyncJobRow> {
-  return ctx.deps.queue.transition(jobId, to, patch, (job) => {
-    if (!isLegalMove(job.state, to)) throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
-  });
+/** Move the job from one of `expected` to `to`, with its history line. */
+export async function moveJob(
+  ctx: SyncContext,
+  jobId: string,
+  expected: readonly SyncJobState[],
+  to: SyncJobState,
+  patch: TransitionPatch,
+  event: { kind: EventKind; detail?: string | null } | null,
+): Promise<SyncJobRow> {
+  return ctx.deps.stores.moves.move(jobId, expected, to, patch, event);
 }
 
-/** A line in the job's history. */
-export async function addHistory(ctx: SyncContext, jobId: string, kind: string, detail?: string): Promise<void> {
-  await ctx.deps.queue.addEvent(jobId, kind, detail);
+/** A counted (or terminal) failure with the seed's backoff, only while the job is in one of `expected`. */
+export async function recordFailure(
+  ctx: SyncContext,
+  jobId: string,
+  expected: readonly SyncJobState[],
+  reason: string,
+  terminal: boolean,
+): Promise<SyncJobRow> {
+  const options = { terminal, now: new Date(ctx.deps.clock.now()), event: { detail: reason } };
+  return ctx.deps.stores.queue.recordFailure(jobId, reason, options, expectState(expected));
 }
 
 export async function listRunFiles(ctx: SyncContext, jobId: string): Promise<RunFile[]> {
-  return ctx.deps.queue.listFiles(jobId);
+  return ctx.deps.stores.runFiles.listFiles(jobId);
 }
 
-/** The file is on the NAS under its final name. */
+/** The file is on the NAS under its final name: true whatever happened to the job since. */
 export async function markFileUploaded(ctx: SyncContext, jobId: string, seq: number): Promise<void> {
-  await ctx.deps.queue.markFileUploaded(jobId, seq, formatInstant(ctx.deps.clock.now()));
+  await ctx.deps.stores.runFiles.markFileUploaded(jobId, seq, formatInstant(ctx.deps.clock.now()));
 }
 
 /** These files must be sent again (verify found them wrong on the NAS). */
 export async function markFilesNotUploaded(ctx: SyncContext, jobId: string, relPaths: readonly string[]): Promise<void> {
   const bad = new Set(relPaths);
   const files = await listRunFiles(ctx, jobId);
-  await ctx.deps.queue.markFilesNotUploaded(jobId, files.filter((f) => bad.has(f.rel_path)).map((f) => f.seq));
+  await ctx.deps.stores.runFiles.markFilesNotUploaded(jobId, files.filter((f) => bad.has(f.rel_path)).map((f) => f.seq));
 }

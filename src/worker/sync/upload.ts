@@ -1,15 +1,18 @@
-import type { RunFile, SyncJobRow } from '../db/queue';
-import { relPathSegments } from '../../shared/nasPath';
+import type { SyncJobRow } from '../db/jobRows';
+import type { RunFile } from '../db/runFiles';
+import { NoFilesError } from '../errors';
 import { SyncJobState } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
 import type { DavClient } from '../webdav/client';
+import { claimRunFolder } from './claim';
 import type { EngineDeps, SyncContext } from './deps';
-import { addHistory, listRunFiles, markFileUploaded, moveJob } from './jobs';
-import { runFolder, tempName } from './nasNames';
+import { listRunFiles, moveJob } from './jobs';
+import { runFolder } from './nasNames';
 import { progressMeter } from './progress';
+import { sendFile, type Transfer } from './sendFile';
 
-// The upload phase: QUEUED -> RUNNING -> every file PUT to a temporary name and MOVEd onto its final one
-// -> AWAITING_VERIFY. Files already marked uploaded (by an earlier attempt) are not sent again.
+// The upload phase: QUEUED -> RUNNING -> the run's NAS folder claimed -> every file PUT to a temporary
+// name and MOVEd onto its final one -> AWAITING_VERIFY. Files already marked uploaded are not sent again.
 
 /** Files of one run sent at once. */
 const FILE_CONCURRENCY = 4;
@@ -17,57 +20,36 @@ const FILE_CONCURRENCY = 4;
 /** Take a QUEUED job through its upload; returns the job, AWAITING_VERIFY. */
 export async function sendRun(ctx: SyncContext, job: SyncJobRow): Promise<SyncJobRow> {
   const lastAttemptAt = formatInstant(ctx.deps.clock.now());
-  const running = await moveJob(ctx, job.id, SyncJobState.RUNNING, { lastAttemptAt });
-  await addHistory(ctx, job.id, 'upload-started');
-  await uploadFiles(ctx, running);
-  const uploaded = await moveJob(ctx, job.id, SyncJobState.AWAITING_VERIFY);
-  await addHistory(ctx, job.id, 'uploaded');
-  return uploaded;
-}
-
-/** What sending one file needs. */
-interface Transfer {
-  ctx: SyncContext;
-  dav: DavClient;
-  jobId: string;
-  folder: string[];
-  /** Creates a sub-folder of the run once, however many files go into it. */
-  ensureFolder(dir: string[]): Promise<void>;
-  progress: UploadProgress;
-}
-
-async function uploadFiles(ctx: SyncContext, job: SyncJobRow): Promise<void> {
-  const dav = ctx.deps.dav(ctx.deps.settings(), ctx.signal);
-  const folder = runFolder(job);
+  let running = await moveJob(ctx, job.id, [SyncJobState.QUEUED], SyncJobState.RUNNING, { lastAttemptAt }, { kind: 'upload-started' });
   const all = await listRunFiles(ctx, job.id);
-  const progress = uploadProgress(ctx.deps, job.id, all);
-  await dav.createCollections(folder);
+  // A job queued with no files (a by-path job of an older version) has nothing of its own on the NAS:
+  // sending "nothing" would verify an empty run and write an empty manifest over someone's folder.
+  if (!all.length) throw new NoFilesError(`job ${job.id} has no files on this device`);
+  const dav = ctx.deps.dav(ctx.deps.settings(), ctx.signal);
+  running = await claimRunFolder(
+    { dav, claims: ctx.deps.stores.claims, device: ctx.deps.device?.() ?? null, nowIso: () => formatInstant(ctx.deps.clock.now()) },
+    running,
+  );
+  await uploadFiles(ctx, dav, running, all);
+  return moveJob(ctx, job.id, [SyncJobState.RUNNING], SyncJobState.AWAITING_VERIFY, {}, { kind: 'uploaded' });
+}
+
+async function uploadFiles(ctx: SyncContext, dav: DavClient, job: SyncJobRow, all: RunFile[]): Promise<void> {
+  const folder = runFolder(job);
   const folders = new Map<string, Promise<void>>();
   const ensureFolder = (dir: string[]) => {
     const key = dir.join('/');
-    if (!folders.has(key)) folders.set(key, dav.createCollections(dir));
+    // The run's own folder exists once it is claimed: only the levels below it are made.
+    if (!folders.has(key)) folders.set(key, dav.createCollections(dir, folder.length));
     return folders.get(key)!;
   };
-  const transfer: Transfer = { ctx, dav, jobId: job.id, folder, ensureFolder, progress };
+  const transfer: Transfer = { ctx, dav, jobId: job.id, folder, ensureFolder, progress: uploadProgress(ctx.deps, job.id, all) };
   // A few files at a time: a run of many small files is bound by round trips, not bandwidth.
   await inLanes(
     all.filter((f) => !f.uploaded_at),
     FILE_CONCURRENCY,
     (file) => sendFile(transfer, file),
   );
-}
-
-async function sendFile(t: Transfer, file: RunFile): Promise<void> {
-  t.ctx.signal.throwIfAborted();
-  const segments = relPathSegments(file.rel_path);
-  const dir = [...t.folder, ...segments.slice(0, -1)];
-  if (segments.length > 1) await t.ensureFolder(dir);
-  const body = await t.ctx.deps.files.open(t.jobId, file.seq, file.rel_path);
-  const temp = [...dir, tempName(t.jobId, file.seq)];
-  await t.dav.putFile(temp, body, (sent) => t.progress.sending(file.seq, sent));
-  await t.dav.moveFile(temp, [...t.folder, ...segments]);
-  await markFileUploaded(t.ctx, t.jobId, file.seq);
-  t.progress.sent(file.seq, file.size);
 }
 
 /**
@@ -92,7 +74,7 @@ async function inLanes<T>(items: T[], width: number, work: (item: T) => Promise<
   if (rejected) throw rejected.reason;
 }
 
-interface UploadProgress {
+export interface UploadProgress {
   /** `sent` bytes of file `seq` are on their way. */
   sending(seq: number, sent: number): void;
   /** File `seq` is on the NAS. */

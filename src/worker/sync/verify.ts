@@ -1,19 +1,21 @@
-import { createSHA256 } from 'hash-wasm';
-import type { RunFile, SyncJobRow } from '../db/queue';
+import type { SyncJobRow } from '../db/jobRows';
+import type { RunFile } from '../db/runFiles';
 import { VerifyMismatchError } from '../errors';
+import { claimTempName, fileTempName, manifestTempName } from '../../shared/nasNames';
 import { relPathSegments } from '../../shared/nasPath';
 import { SyncJobState, verifyPassOutcome } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
 import type { DavClient } from '../webdav/client';
-import type { DavResource } from '../webdav/propfind';
 import type { SyncContext } from './deps';
+import { listRunFiles, moveJob } from './jobs';
 import { writeManifest } from './manifest';
-import { addHistory, listRunFiles, moveJob } from './jobs';
-import { isTempName, runFolder } from './nasNames';
+import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
+import { runFolder } from './nasNames';
 import { progressMeter } from './progress';
+import { readBackSha256 } from './readBack';
 
-// The verify phase: the run on the NAS is checked against the device's list (sizes, then checksums when
-// the settings say so), the manifest is written, and the pass is counted.
+// The verify phase: the run on the NAS is checked against the device's list (its claim, sizes, then
+// checksums when the settings say so), the manifest is written, and the pass is counted.
 
 /** One verify pass of an AWAITING_VERIFY job; returns the job as it stands after it. */
 export async function verifyPass(ctx: SyncContext, job: SyncJobRow): Promise<SyncJobRow> {
@@ -21,30 +23,33 @@ export async function verifyPass(ctx: SyncContext, job: SyncJobRow): Promise<Syn
   const dav = ctx.deps.dav(settings, ctx.signal);
   const folder = runFolder(job);
   const expected = await listRunFiles(ctx, job.id);
-  const remote = await dav.listFilesDeep(folder);
-  // Temporaries of abandoned attempts (a killed tab, a cut connection) go before the run is called whole.
-  for (const r of remote) {
-    if (isTempName(r.path[r.path.length - 1])) await dav.deleteResource(r.path);
+  await requireOwnClaim(dav, ctx.deps.stores.claims, job.id, folder);
+  const { sizes, listed } = await nasSizes(dav, folder, expected);
+  await deleteOwnTemporaries(dav, job.id, folder, expected, listed);
+  const bad = sizeMismatches(expected, sizes);
+  if (bad.length) {
+    throw new VerifyMismatchError(`size differs or file missing on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`, bad.map((f) => f.rel_path));
   }
-  checkSizes(folder, expected, remote);
   if (settings.verifyMode === 'checksum') await checkChecksums(ctx, dav, job.id, folder, expected);
-  await writeManifest(dav, folder, job.id, expected);
+  await writeManifest(dav, folder, job.id, expected, ctx.signal);
   const outcome = verifyPassOutcome(job.verify_passes, settings.verifyPasses);
   const verifiedAt = outcome.state === SyncJobState.VERIFIED ? formatInstant(ctx.deps.clock.now()) : null;
-  const next = await moveJob(ctx, job.id, outcome.state, { incrementVerifyPasses: true, verifiedAt });
-  await addHistory(ctx, job.id, outcome.event, `${settings.verifyMode}, pass ${outcome.passes}`);
-  return next;
+  return moveJob(ctx, job.id, [SyncJobState.AWAITING_VERIFY], outcome.state, { incrementVerifyPasses: true, verifiedAt }, {
+    kind: outcome.event,
+    detail: `${settings.verifyMode}, pass ${outcome.passes}`,
+  });
 }
 
-/** Throws VerifyMismatchError naming every file missing on the NAS or of another size there. */
-function checkSizes(folder: string[], expected: RunFile[], remote: DavResource[]): void {
-  const remoteSize = new Map(remote.map((r) => [r.path.slice(folder.length).join('/'), r.size]));
-  const bad = expected.filter((f) => remoteSize.get(relPathSegments(f.rel_path).join('/')) !== f.size);
-  if (bad.length) {
-    throw new VerifyMismatchError(
-      `size differs or file missing on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`,
-      bad.map((f) => f.rel_path),
-    );
+/**
+ * Temporaries of abandoned attempts (a killed tab, a cut connection): only the exact names this job
+ * writes, in the folders it writes them; a user's file that merely looks like one is a run file.
+ */
+async function deleteOwnTemporaries(dav: DavClient, jobId: string, folder: string[], files: readonly RunFile[], listed: string[][]): Promise<void> {
+  const own = new Set([manifestTempName(jobId), claimTempName(jobId), ...files.map((f) => fileTempName(jobId, f.seq))]);
+  const runNames = new Set(files.map((f) => relPathSegments(f.rel_path).join('/')));
+  for (const path of listed) {
+    const name = path[path.length - 1];
+    if (own.has(name) && !runNames.has(path.slice(folder.length).join('/'))) await dav.deleteResource(path);
   }
 }
 
@@ -54,14 +59,8 @@ async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, f
   const bad: RunFile[] = [];
   let bytesDone = 0;
   for (const f of expected) {
-    const hasher = await createSHA256();
-    for await (const chunk of dav.getFile([...folder, ...relPathSegments(f.rel_path)])) {
-      ctx.signal.throwIfAborted();
-      hasher.update(chunk);
-      bytesDone += chunk.length;
-      meter(bytesDone);
-    }
-    if (hasher.digest('hex') !== f.sha256) bad.push(f);
+    const sha = await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal, (n) => meter((bytesDone += n)));
+    if (sha !== f.sha256) bad.push(f);
   }
   meter(bytesDone, true);
   if (bad.length) {
