@@ -140,7 +140,7 @@ export function SettingsPanel() {
             <NumberField label="Keep verified runs on the device (hours)" name="retentionHours" min={0} value={s().retentionHours} onInput={(v) => set('retentionHours', v)} />
             <label>
               Before freeing a run on the device, check the NAS copy
-              <select name="cleanupCheck" value={s().cleanupCheck} onChange={(e) => set('cleanupCheck', e.currentTarget.value as Settings['cleanupCheck'])}>
+              <select name="cleanupCheck" value={s().cleanupCheck} onChange={(e) => set('cleanupCheck', e.currentTarget.value as PageSettings['cleanupCheck'])}>
                 <option value="size">Every file there with its size</option>
                 <option value="checksum">Every file read back and its checksum compared</option>
               </select>
