@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 // A real HTTP proxy on 127.0.0.1 in front of a real WebDAV server, for the failures a real server
@@ -34,6 +34,8 @@ export interface SeenRequest {
   path: string;
   authorization: boolean;
   bodyBytes: number;
+  /** Bytes of an answer the proxy made itself ('huge') that were sent before the client stopped reading. */
+  answerBytes: number;
 }
 
 export interface FaultProxy {
@@ -43,7 +45,7 @@ export interface FaultProxy {
   /** Every request seen, with its credentials and body size. */
   requests: SeenRequest[];
   /** Decide per request; return null to forward it untouched. */
-  fault: (method: string, path: string) => Fault | null;
+  fault: (method: string, path: string, headers: IncomingHttpHeaders) => Fault | null;
   /** Stop accepting connections (the NAS is gone) or accept them again, on the same port. */
   setDown(down: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -69,13 +71,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     proxy.log.push(`${req.method} ${path}`);
-    const record: SeenRequest = { method: req.method ?? 'GET', path, authorization: 'authorization' in req.headers, bodyBytes: 0 };
+    const record: SeenRequest = { method: req.method ?? 'GET', path, authorization: 'authorization' in req.headers, bodyBytes: 0, answerBytes: 0 };
     proxy.requests.push(record);
     req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.length));
-    const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path));
+    const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path), req.headers);
     if (fault?.type === 'huge') {
       req.resume();
-      req.on('end', () => void sendHuge(res, fault.bytes, fault.declared ?? false));
+      req.on('end', () => void sendHuge(res, fault.bytes, fault.declared ?? false, (n) => (record.answerBytes += n)));
       return;
     }
     if (fault?.type === 'status') {
@@ -171,7 +173,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 }
 
 /** A valid Multi-Status of about `bytes` bytes, one entry after another, waiting whenever the socket is full. */
-async function sendHuge(res: ServerResponse, bytes: number, declared: boolean): Promise<void> {
+async function sendHuge(res: ServerResponse, bytes: number, declared: boolean, sent: (bytes: number) => void): Promise<void> {
   const head = '<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">\n';
   const tail = '</d:multistatus>\n';
   const entry = (n: number) =>
@@ -187,6 +189,7 @@ async function sendHuge(res: ServerResponse, bytes: number, declared: boolean): 
   res.on('close', () => (closed = true));
   res.write(head);
   for (let n = 0; n < count && !closed; n++) {
+    sent(entryBytes);
     if (!res.write(entry(n))) {
       await new Promise<void>((resolve) => {
         const go = () => {
