@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startApacheDav } from '../test/support/apacheDav.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
 import { openApp } from './fixtures/queuePage.ts';
@@ -108,5 +109,15 @@ test('the nginx recipe: an HTML report with its script, opened at its /dav/ addr
     await nginx.stop();
     await dav.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('Apache as the README configures it: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page }) => {
+  const apache = await startApacheDav('dist', '.tmp/apache-sandbox');
+  try {
+    await reportCannotActAsTheApp(page, apache.origin);
+  } finally {
+    await apache.stop();
+    rmSync('.tmp/apache-sandbox', { recursive: true, force: true });
   }
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
@@ -27,7 +28,7 @@ test('a 100 MB PROPFIND answer is refused with the typed error while the browser
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
   const nas = await startFaultProxy(dav.origin);
   // The run folder's Depth-1 listing (what verify reads) never ends; everything else is the real NAS.
-  const huge = (method: string, path: string, headers: { depth?: string | string[] }) =>
+  const huge = (method: string, path: string, headers: IncomingHttpHeaders) =>
     method === 'PROPFIND' && headers.depth === '1' && path.startsWith('/dav/hplc-01/');
   nas.fault = (method, path, headers) => (huge(method, path, headers) ? { type: 'huge', bytes: 100 * MB } : null);
   const recipe = await startNginxRecipe('dist', nas.origin, join(work, 'recipe'));

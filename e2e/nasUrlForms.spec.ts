@@ -8,6 +8,7 @@ import { freePort } from '../test/support/freePort.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
+import { expectAccessible } from './fixtures/axe.ts';
 import { addRunFromFolder, jobRowByName, openApp, showView } from './fixtures/queuePage.ts';
 import { expect, test } from './fixtures/test.ts';
 
@@ -41,7 +42,7 @@ test('NAS URLs in any form: each saves in the browser\'s form, Test connection i
     args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST}:80 127.0.0.1:${port}`, `--unsafely-treat-insecure-origin-as-secure=http://${HOST}`],
   });
   try {
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     await openApp(page, `http://${HOST}/`);
     const form = page.getByRole('form', { name: 'Settings' });
     for (const [i, f] of FORMS.entries()) {
@@ -70,6 +71,7 @@ test('NAS URLs in any form: each saves in the browser\'s form, Test connection i
       await expect(form.getByLabel('NAS URL (WebDAV folder)', { exact: true }), f.label).toHaveValue(f.stored);
       await expect(form.getByTestId('unencrypted-warning')).toBeVisible();
       await expect(page.getByTestId('unencrypted-status')).toBeVisible();
+      if (i === 0) await expectAccessible(page, 'Settings with the "not encrypted" warning');
     }
   } finally {
     await browser.close();

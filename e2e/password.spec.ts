@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { startApacheDav } from '../test/support/apacheDav.ts';
+import { expectAccessible } from './fixtures/axe.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
 import { expect, test } from './fixtures/test.ts';
 
@@ -49,6 +50,7 @@ test('the password is set, used, never read back by the page, and not in the SQL
     await expect(form.getByTestId('password-state')).toHaveAttribute('data-state', 'set');
     await expect(form.getByLabel('NAS password', { exact: true })).toHaveValue('');
     await testConnection(page, 'ok');
+    await expectAccessible(page, 'Settings with a password set');
 
     // The page learns only that there is one.
     const read = await page.evaluate(() => (globalThis as any).exlabApi.getSettings());

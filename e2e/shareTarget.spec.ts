@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expectAccessible } from './fixtures/axe.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
 import { expect, test } from './fixtures/test.ts';
 
@@ -50,6 +51,7 @@ test('a cross-site POST to the share target pre-fills New run and queues nothing
     await expect(form.getByTestId('picked-file')).toHaveText(['planted.csv', 'planted.html']);
     await expect(form.getByTestId('handed-over')).toContainText('nothing is queued until you press Queue run');
     await expect(form.getByRole('button', { name: 'Queue run' })).toBeEnabled();
+    await expectAccessible(page, 'New run with files handed over');
 
     // Pre-filled, and that is all: no job, no run's files kept on the device.
     const stored = await page.evaluate(async () => {

@@ -1,18 +1,12 @@
 import { createResource, createSignal, Show } from 'solid-js';
-import type { Diagnosis, PageSettings, PasswordState, SettingsPatch } from '../../worker/contract';
+import type { Diagnosis, PageSettings, SettingsPatch } from '../../worker/contract';
 import { useStore } from '../store';
 import { planRunFolder } from '../../shared/nasPath';
-import { isUnencrypted } from '../../shared/nasUrl';
 import { FormMessage, type Message } from './FormMessage';
+import { NasAccessFields } from './NasAccessFields';
 
 /** Settings without the password: the page never holds it, only what the person types to replace it. */
 type Draft = Omit<SettingsPatch, 'password'>;
-
-const PASSWORD_WORDS: Record<PasswordState, string> = {
-  set: 'A password is set. Type a new one to replace it.',
-  'not-set': 'No password is set.',
-  unreadable: 'A password is stored but this browser can no longer read it (its key is gone). Type it again.',
-};
 
 /** What the template makes of a sample run, or why it cannot be used, as the person types. */
 function pathExample(s: PageSettings): string {
@@ -82,41 +76,13 @@ export function SettingsPanel() {
       {(s) => (
         <form class="card settings" onSubmit={save} aria-label="Settings">
           <div class="fields">
-            <label>
-              <span id="nas-url-label">NAS URL (WebDAV folder)</span>
-              <input
-                name="nasUrl"
-                value={s().nasUrl}
-                aria-labelledby="nas-url-label"
-                aria-describedby="nas-url-warning"
-                onInput={(e) => set('nasUrl', e.currentTarget.value)}
-              />
-              <Show when={isUnencrypted(s().nasUrl)}>
-                <span id="nas-url-warning" class="hint msg-error" data-testid="unencrypted-warning">
-                  Not encrypted: with http:// the password and the runs cross the network readable by anyone on it. Use https:// if the
-                  NAS offers it.
-                </span>
-              </Show>
-            </label>
-            <label>
-              NAS user
-              <input name="username" value={s().username} autocomplete="username" onInput={(e) => set('username', e.currentTarget.value)} />
-            </label>
-            <label>
-              <span id="password-label">NAS password</span>
-              <input
-                name="password"
-                type="password"
-                value={newPassword()}
-                autocomplete="new-password"
-                aria-labelledby="password-label"
-                aria-describedby="password-state"
-                onInput={(e) => setNewPassword(e.currentTarget.value)}
-              />
-              <span id="password-state" class="hint" data-testid="password-state" data-state={s().passwordState}>
-                {PASSWORD_WORDS[s().passwordState]}
-              </span>
-            </label>
+            <NasAccessFields
+              settings={s()}
+              newPassword={newPassword()}
+              onNasUrl={(v) => set('nasUrl', v)}
+              onUsername={(v) => set('username', v)}
+              onPassword={setNewPassword}
+            />
             <label class="full">
               Folder on the NAS for each run ({'{equipment_id}'}, {'{date}'}, {'{run_name}'})
               <input
