@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
 import { createWorkerApi } from '../../src/worker/api';
 import type { WorkerApi, WorkerEvent } from '../../src/worker/contract';
@@ -19,6 +19,8 @@ export const NOW = Date.parse('2025-06-01T10:00:00Z');
 
 export interface ApiRig {
   api: WorkerApi;
+  /** The in-memory database under the stores (a test may make it full). */
+  db: Database;
   queue: SyncQueue;
   engine: SyncEngine;
   deviceRoot: string;
@@ -56,6 +58,7 @@ export async function createApiRig(nasUrl = 'http://127.0.0.1:9/dav/'): Promise<
   });
   const rig: ApiRig = {
     api: null!,
+    db,
     queue,
     engine,
     deviceRoot,

@@ -159,6 +159,27 @@ describe('refusals', () => {
     expect(await h.queue.listAll()).toEqual([]);
     expect(existsSync(h.deviceRoot) ? await createNodeFileStore(h.deviceRoot).runIds() : []).toEqual([]);
   });
+
+  test('storage: a run the database has no room for is refused with its size, and the runs that fit are queued', async () => {
+    const h = await harness();
+    h.free.bytes = 1_000_000;
+    // The database may not grow by one page: SQLite answers SQLITE_FULL, as on a full OPFS.
+    h.db.exec(`PRAGMA max_page_count = ${Number(h.db.selectValue('PRAGMA page_count'))}`);
+    const bigFiles = Array.from({ length: 200 }, (_, i) => ({ relPath: `plate/${'well-'.repeat(20)}${i}.csv`, file: new Blob(['x']) }));
+    const [big, ...small] = await Promise.all([
+      h.api.addRun({ equipmentId: 'hplc-01', runName: 'big', files: bigFiles }),
+      h.api.addRun(aRun('small 1', 'a')),
+      h.api.addRun(aRun('small 2', 'b')),
+    ]);
+    expect(refusal(big)).toEqual({
+      code: 'storage',
+      message: 'The run needs 200 B and the device ran out of space while storing it; free some space (or let verified runs be cleaned up), then try again.',
+    });
+    expect(small.map((r) => r.ok)).toEqual([true, true]);
+    const queued = await h.queue.listAll();
+    expect(queued.map((j) => j.nas_path).sort()).toEqual(['hplc-01/2025-06-01/small 1', 'hplc-01/2025-06-01/small 2']);
+    expect((await createNodeFileStore(h.deviceRoot).runIds()).sort()).toEqual(queued.map((j) => j.id).sort());
+  });
 });
 
 describe('happy paths', () => {
