@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { startApacheDav } from './fixtures/apacheDav.ts';
 import { launchChromium, type RealChromium } from './fixtures/launchChromium.ts';
 import { readDavLog } from './fixtures/davLog.ts';
-import { E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
@@ -81,7 +81,7 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
 test('the same run reaches Apache httpd mod_dav whole, served from the same origin as the app', async () => {
   test.setTimeout(300_000);
   const folder = runFolder('big-apache', 200);
-  const apache = await startApacheDav('dist', '.tmp/apache');
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache');
   try {
     browser = await launchChromium(profile);
     const page = await browser.context.newPage();

@@ -9,6 +9,7 @@ import { launchChromium } from './fixtures/launchChromium.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
 import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from './fixtures/paths.ts';
 
 // The crash campaign: Chromium is SIGKILLed at KILLS random moments while runs of many files in nested
 // folders are taken in, uploaded, moved, verified, given their manifest and cleaned up; after each
@@ -51,7 +52,7 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
     makeRunFolder(folder, { bigFiles: [{ name: `frames/capture-${i}.bin`, mb: 12 }] });
     return folder;
   });
-  const app = await serveApp({ port: await freePort(), davRoot, logFile: log });
+  const app = await serveApp({ port: await freePort(), davRoot, logFile: log, distDir: E2E_DIST });
   const profile = join(work, 'profile');
   const seen: string[] = [];
   try {

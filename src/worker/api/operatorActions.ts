@@ -1,20 +1,12 @@
-// What an operator does to a job by hand: move it, record a failure, retry, stop syncing, discard.
-// Each checks the state machine inside the queue's transaction, so a refused action changes nothing.
+// What an operator does to a job by hand, and nothing else: record a failure, retry, stop syncing,
+// discard. Each has its rule, checked inside the queue's transaction, so a refused action changes
+// nothing. There is no general move: the engine's steps (sent, verified, cleaned up) are the engine's.
 import { IllegalMoveError, invalidInput, type Result } from '../errors';
 import { MAX_ATTEMPTS } from '../../shared/backoff';
 import { formatFailure } from '../../shared/failures';
-import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from '../../shared/state';
-import type { SyncJobRow, TransitionPatch } from '../contract';
+import { SyncJobState, canDelete, canRetry, isLegalMove, planFailure } from '../../shared/state';
+import type { SyncJobRow } from '../contract';
 import { type ApiDeps, wakeIfDone, withQueue } from './deps';
-
-export async function move(deps: ApiDeps, jobId: string, to: SyncJobState, patch: TransitionPatch = {}): Promise<Result<SyncJobRow>> {
-  if (!isSyncJobState(to)) return invalidInput({ field: 'to', message: `unknown state ${JSON.stringify(to)}` });
-  return withQueue(deps, ({ queue }) =>
-    queue.transition(jobId, to, patch, (job) => {
-      if (!isLegalMove(job.state, to)) throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
-    }),
-  );
-}
 
 export async function recordFailure(
   deps: ApiDeps,
