@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from './e2e/fixtures/paths.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromiumFlags.ts';
+import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from './test/support/paths.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromiumFlags.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 

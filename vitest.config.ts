@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromiumFlags.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromiumFlags.ts';
 
 export default defineConfig({
   optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },

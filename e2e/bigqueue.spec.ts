@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { expect, test } from './fixtures/test.ts';
 import { jobRow, listCount, openApp, searchQueue, showView } from './fixtures/queuePage.ts';
 

@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startApacheDav } from './fixtures/apacheDav.ts';
-import { launchChromium, type RealChromium } from './fixtures/launchChromium.ts';
-import { readDavLog } from './fixtures/davLog.ts';
-import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { startApacheDav } from '../test/support/apacheDav.ts';
+import { launchChromium, type RealChromium } from '../test/support/launchChromium.ts';
+import { readDavLog } from '../test/support/davLog.ts';
+import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
 
 // Large runs need a real on-disk profile (Playwright's default context is incognito-like, with a small
@@ -73,6 +74,7 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
   expect(Number(growthMb.renderer)).toBeLessThan(64);
   const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   expect(onNas).toEqual(hashTree(folder));
   expect(onNas.size).toBe(21);
   await assertNoEarlyLocalDeletes(page);
@@ -93,6 +95,7 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
     const onNas = hashTree(join(apache.davRoot, job.nas_path));
     const manifest = onNas.get('manifest-sha256.txt');
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(manifest).toBeDefined();
     expect(onNas).toEqual(hashTree(folder));
     const puts = apache.requests().filter((r) => r.startsWith('PUT '));
@@ -139,7 +142,7 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
   await waitForState(page, 'cleaned');
 
   const putsBySeq = new Map<number, number>();
-  const prefix = `.exlab-part-${job.id.slice(0, 8)}-`;
+  const prefix = `.exlab-part-${job.id}-`;
   for (const { method, path } of readDavLog(E2E_NAS_LOG)) {
     const m = method === 'PUT' ? decodeURIComponent(path).split(prefix)[1] : undefined;
     if (m && /^\d+$/.test(m)) putsBySeq.set(Number(m), (putsBySeq.get(Number(m)) ?? 0) + 1);
@@ -149,6 +152,7 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
   const onNas = hashTree(join(E2E_NAS_ROOT, job.nas_path));
   expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-'))).toEqual([]);
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   expect(onNas).toEqual(hashTree(folder));
   await assertNoEarlyLocalDeletes(page);
 });

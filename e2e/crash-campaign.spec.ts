@@ -2,14 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp } from '../scripts/serveApp.ts';
-import { readDavLog } from './fixtures/davLog.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp } from '../test/support/serveApp.ts';
+import { readDavLog } from '../test/support/davLog.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
-import { E2E_DIST } from './fixtures/paths.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 // The crash campaign: Chromium is SIGKILLed at KILLS random moments while runs of many files in nested
 // folders are taken in, uploaded, moved, verified, given their manifest and cleaned up; after each
@@ -91,11 +92,13 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
       expect(all.map((j) => j.nas_path.split('/').pop()).sort()).toEqual(folders.map((_, i) => `run-${i}`));
       const runDirs = new Set(all.map((j) => j.nas_path));
       const date = all[0].nas_path.split('/')[1];
-      expect(hashTree(join(davRoot, 'cam-1', date)).size).toBe(RUNS * 22);
+      // Each run: its 21 files, the manifest and the claim.
+      expect(hashTree(join(davRoot, 'cam-1', date)).size).toBe(RUNS * 23);
       for (const job of all) {
         const onNas = hashTree(join(davRoot, job.nas_path));
         expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-')), job.nas_path).toEqual([]);
         onNas.delete('manifest-sha256.txt');
+        onNas.delete('.exlab-claim.json');
         const i = Number(job.nas_path.split('/').pop()!.slice(4));
         expect(onNas, job.nas_path).toEqual(hashTree(folders[i]));
       }

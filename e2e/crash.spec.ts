@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { jobRow, listCount, openApp, searchQueue, seedJob } from './fixtures/queuePage.ts';
 
 test('a run queued right before the browser is killed is there after a restart', async ({ baseURL }) => {

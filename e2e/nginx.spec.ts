@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDav } from '../scripts/embeddedDav.ts';
-import { startNginxRecipe } from './fixtures/nginxRecipe.ts';
+import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
+import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
-import { E2E_DIST } from './fixtures/paths.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 test('the nginx recipe serves the app with its security headers, and a run uploads through it', async ({ page }) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-nginx-'));
@@ -34,6 +35,7 @@ test('the nginx recipe serves the app with its security headers, and a run uploa
     const nasPath = (await job.getByTestId('job-nas-path').textContent())!;
     const onNas = hashTree(join(work, 'nas', nasPath));
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(onNas).toEqual(hashTree(folder));
     expect(violations).toEqual([]);
   } finally {

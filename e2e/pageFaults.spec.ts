@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listCount, openApp, showView } from './fixtures/queuePage.ts';
-import { makeRunFolder } from './fixtures/sampleRun.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 // The page stays usable when something goes wrong under it: an address it cannot decode, a fault (not a

@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp, type ServedApp } from '../scripts/serveApp.ts';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp, type ServedApp } from '../test/support/serveApp.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
-import { E2E_DIST } from './fixtures/paths.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 async function controlledBySw(page: Page): Promise<void> {
   await page.evaluate(async () => {
@@ -50,6 +51,7 @@ test('with the server that served it gone, the app starts, shows the queue and t
     const nasPath = (await job.getByTestId('job-nas-path').textContent())!;
     const onNas = hashTree(join(davRoot, nasPath));
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(onNas).toEqual(hashTree(folder));
   } finally {
     await app?.stop();

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../scripts/freePort.ts';
-import { serveApp } from '../scripts/serveApp.ts';
+import { freePort } from '../test/support/freePort.ts';
+import { serveApp } from '../test/support/serveApp.ts';
 import { addRunFromFolder, jobRowByName, openApp, showView } from './fixtures/queuePage.ts';
-import { makeRunFolder } from './fixtures/sampleRun.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 // The app as shipped (`vite build`, no mode) offers the operator's actions only: no general move, no

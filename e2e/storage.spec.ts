@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
-import { launchChromium } from './fixtures/launchChromium.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
-import { makeRunFolder } from './fixtures/sampleRun.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
 
 // The device's quota runs out, before and in the middle of intake: a clear error naming the sizes, no job,

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
-import { E2E_NAS_ROOT } from './fixtures/paths.ts';
+import { E2E_NAS_ROOT } from '../test/support/paths.ts';
 import { addRunFromFolder, jobRowByName, openApp, openJob } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 
 const today = () => {
   const d = new Date();
@@ -27,6 +28,7 @@ test('a run picked as a folder lands on the embedded NAS byte-identical, is veri
   const onNas = hashTree(join(E2E_NAS_ROOT, nasPath));
   const manifest = readFileSync(join(E2E_NAS_ROOT, nasPath, 'manifest-sha256.txt'), 'utf8');
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   const sent = hashTree(folder);
   expect(onNas).toEqual(sent);
   expect(sent.size).toBe(20);

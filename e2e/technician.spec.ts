@@ -1,11 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startApacheDav } from './fixtures/apacheDav.ts';
+import { startApacheDav } from '../test/support/apacheDav.ts';
 import { addRunFromFolder, jobRowByName, openApp, openJob, showView } from './fixtures/queuePage.ts';
-import { hashTree, makeRunFolder } from './fixtures/sampleRun.ts';
+import { hashTree } from '../test/support/hashTree.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
-import { E2E_DIST } from './fixtures/paths.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 // A technician's day, by clicks and typing, against Apache mod_dav with a password, as a lab NAS has.
 
@@ -65,6 +66,7 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
     const nasPath = (await row.getByTestId('job-nas-path').textContent())!;
     const onNas = hashTree(join(apache.davRoot, nasPath));
     onNas.delete('manifest-sha256.txt');
+    onNas.delete('.exlab-claim.json');
     expect(onNas).toEqual(hashTree(folder));
     await openJob(page, row);
     await expect(page.getByTestId('job-file-state')).toHaveText(Array(20).fill('On the NAS, verified'));
@@ -117,6 +119,7 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
     await expect(jobRowByName(page, 'plate run 7')).toHaveAttribute('data-state', 'verified');
     const stillOnNas = hashTree(join(apache.davRoot, nasPath));
     stillOnNas.delete('manifest-sha256.txt');
+    stillOnNas.delete('.exlab-claim.json');
     expect(stillOnNas).toEqual(hashTree(folder));
   } finally {
     await apache.stop();

@@ -29,47 +29,75 @@ async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
+/** `n` rows of comma-separated numbers, as an instrument exports them. */
+function csv(n: number): string {
+  return Array.from({ length: n }, (_, i) => `${i},${(i * 0.37).toFixed(3)}\n`).join('');
+}
+
+const WAITING = ['gradient test', 'blank 3', 'standard curve', 'sample 41', 'sample 42', 'sample 43', 'wash', 'QC mix', 'sample 44', 'plate 9'].map(
+  (runName, i) => ({
+    equipmentId: ['hplc-02', 'ms-07', 'nmr-1'][i % 3],
+    runName,
+    files: Array.from({ length: 2 + (i % 4) }, (_, k) => ({ relPath: `data/part-${k}.csv`, text: csv(500 + i * 900 + k * 300) })),
+  }),
+);
+
 /** A queue as a lab would have it: one run verified on the NAS, one failed, some waiting. */
 async function seed(page: Page): Promise<void> {
   await openApp(page);
-  const res = await page.evaluate(async () => {
-    const api = (globalThis as any).exlabApi;
-    const csv = (n: number) => new Blob([Array.from({ length: n }, (_, i) => `${i},${(i * 0.37).toFixed(3)}\n`).join('')]);
-    const done = await api.addRun({
-      equipmentId: 'hplc-02',
-      runName: 'calibration 2026-11-28',
-      files: [
-        { relPath: 'chromatogram.csv', file: csv(4000) },
-        { relPath: 'method/gradient.json', file: new Blob(['{"flow": 0.4}']) },
-        { relPath: 'raw/detector-A.bin', file: new Blob([new Uint8Array(300_000)]) },
-      ],
-    });
-    if (!done.ok) return done;
-    for (let i = 0; i < 600 && (await api.get(done.value.id)).value.state !== 'verified'; i++) await new Promise((r) => setTimeout(r, 100));
-    await api.updateSettings({ paused: true });
-    const failed = await api.addRun({
-      equipmentId: 'ms-07',
-      runName: 'peptide screen B',
-      files: [{ relPath: 'spectra.mzML', file: csv(2000) }],
-    });
-    await api.recordFailure(failed.value.id, { error: 'auth: PUT /dav/ms-07/peptide screen B/spectra.mzML answered 401 (check the NAS user and password)', terminal: true });
-    const names = ['gradient test', 'blank 3', 'standard curve', 'sample 41', 'sample 42', 'sample 43', 'wash', 'QC mix', 'sample 44', 'plate 9'];
-    for (const [i, name] of names.entries()) {
-      await api.addRun({
-        equipmentId: ['hplc-02', 'ms-07', 'nmr-1'][i % 3],
-        runName: name,
-        files: Array.from({ length: 2 + (i % 4) }, (_, k) => ({ relPath: `data/part-${k}.csv`, file: csv(500 + i * 900 + k * 300) })),
+  const done = await page.evaluate(
+    (chromatogram) =>
+      (globalThis as any).exlabApi.addRun({
+        equipmentId: 'hplc-02',
+        runName: 'calibration 2026-11-28',
+        files: [
+          { relPath: 'chromatogram.csv', file: new Blob([chromatogram]) },
+          { relPath: 'method/gradient.json', file: new Blob(['{"flow": 0.4}']) },
+          { relPath: 'raw/detector-A.bin', file: new Blob([new Uint8Array(300_000)]) },
+        ],
+      }),
+    csv(4000),
+  );
+  expect(done).toMatchObject({ ok: true });
+  const doneId: string = done.value.id;
+  // Uploaded and verified by the engine; up to 60 s on a loaded machine.
+  const stateOfDone = () => page.evaluate(async (id) => (await (globalThis as any).exlabApi.get(id)).value.state, doneId);
+  await expect.poll(stateOfDone, { timeout: 60_000 }).toBe('verified');
+  const res = await page.evaluate(
+    async ({ id, spectra, waiting }) => {
+      const api = (globalThis as any).exlabApi;
+      await api.updateSettings({ paused: true });
+      const failed = await api.addRun({
+        equipmentId: 'ms-07',
+        runName: 'peptide screen B',
+        files: [{ relPath: 'spectra.mzML', file: new Blob([spectra]) }],
       });
-    }
-    return { ok: true, verified: (await api.get(done.value.id)).value.state };
-  });
+      await api.recordFailure(failed.value.id, { error: 'auth: PUT /dav/ms-07/peptide screen B/spectra.mzML answered 401 (check the NAS user and password)', terminal: true });
+      for (const run of waiting) {
+        await api.addRun({ ...run, files: run.files.map((f) => ({ relPath: f.relPath, file: new Blob([f.text]) })) });
+      }
+      return { ok: true, verified: (await api.get(id)).value.state };
+    },
+    { id: doneId, spectra: csv(2000), waiting: WAITING },
+  );
   expect(res).toEqual({ ok: true, verified: 'verified' });
+}
+
+/** Resize, then wait until the page has laid out and painted at the new size and its transitions have ended. */
+async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize({ width: size.width, height: size.height });
+  await page.waitForFunction((width) => window.innerWidth === width, size.width);
+  await page.evaluate(async () => {
+    // Two frames: the first delivers ResizeObserver (the job list measures itself), the second paints that.
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+    const ending = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(ending.map((a) => a.finished));
+  });
 }
 
 async function check(page: Page, view: string): Promise<void> {
   for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    await page.waitForTimeout(150);
+    await resize(page, size);
     const result = await new AxeBuilder({ page }).analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${view} at ${size.name}`).toEqual([]);

@@ -6,13 +6,14 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { createSHA256 } from 'hash-wasm';
-import { launchChromium } from '../e2e/fixtures/launchChromium.ts';
-import { E2E_DIST } from '../e2e/fixtures/paths.ts';
-import { serveApp } from './serveApp.ts';
+import { launchChromium } from '../test/support/launchChromium.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
+import { serveApp } from '../test/support/serveApp.ts';
 
 // `npm run bench`: queue figures measured in Chromium, on a real on-disk profile, through the Comlink
-// API the page uses, in the e2e build (dist-e2e/), whose test hooks seed the file-less jobs and make the moves. Each throughput is shown against the batch rate of the same database in the same
-// run (one transaction for many rows), which is what group commit can at best approach.
+// API the page uses, in the e2e build (dist-e2e/), whose test hooks seed the file-less jobs and make the
+// moves. Each throughput is shown against the batch rate of the same database in the same run (one
+// transaction for many rows), which is what group commit can at best approach.
 
 const QUICK = process.argv.includes('--quick');
 const BIG_QUEUE = QUICK ? 20_000 : 100_000;

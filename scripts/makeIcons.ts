@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures/chromiumFlags.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromiumFlags.ts';
 
 // Renders the app's SVG icons to the PNG sizes the manifest declares (run once; the PNGs are committed).
 const jobs = [

@@ -1,4 +1,4 @@
-import { serveApp } from './serveApp.ts';
+import { serveApp } from '../test/support/serveApp.ts';
 
 // `npm start`: the built app on http://127.0.0.1:5173 with an embedded WebDAV server standing in for the
 // NAS, proxied at the same origin under /dav/ (the app's default NAS URL). Loopback only.

@@ -13,7 +13,7 @@ step() {
   "$@" || status=1
 }
 
-step npx tsc --noEmit -p .
+step npx tsc -b
 step npx vite build --mode e2e --logLevel warn
 step npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 step npx playwright test

@@ -9,6 +9,7 @@ export const EVENT_KINDS = {
   'verify-pass': 'a verify pass matched and more passes are asked for',
   verified: 'the last verify pass matched: the copy on the NAS is whole',
   offline: 'the NAS could not be reached; the job waits without spending an attempt',
+  interrupted: 'syncing was paused or the NAS settings changed mid-transfer; the job waits without spending an attempt',
   'retry-scheduled': 'a failure was counted and the next attempt planned by the backoff',
   failed: 'a failure ended the job: terminal, or the last attempt spent',
   retried: 'an operator retried a failed job (Retry, or Retry all with the note "Retry all")',

@@ -10,6 +10,11 @@ export interface Settings {
   pathTemplate: string;
   verifyMode: 'checksum' | 'size';
   verifyPasses: number;
+  /**
+   * The last look at the NAS before a run's device copy is freed: 'size' (the claim and every file with
+   * its size) or 'checksum' (also every file read back and its SHA-256 compared).
+   */
+  cleanupCheck: 'size' | 'checksum';
   /** Hours a VERIFIED run stays on the device before its space is freed (0: at once). */
   retentionHours: number;
   /** Days a CLEANED job stays in the history. */
@@ -31,6 +36,7 @@ export function defaultSettings(origin: string): Settings {
     pathTemplate: DEFAULT_PATH_TEMPLATE,
     verifyMode: 'checksum',
     verifyPasses: 1,
+    cleanupCheck: 'size',
     retentionHours: 24,
     historyDays: 30,
     concurrency: 2,
@@ -67,6 +73,9 @@ export function validateSettings(s: Settings): FieldProblem<Settings> | null {
   if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size') return { field: 'verifyMode', message: 'Verify mode is "checksum" or "size".' };
   if (!Number.isInteger(s.verifyPasses) || s.verifyPasses < 1 || s.verifyPasses > 10) {
     return { field: 'verifyPasses', message: 'Verify passes: a whole number from 1 to 10.' };
+  }
+  if (s.cleanupCheck !== 'checksum' && s.cleanupCheck !== 'size') {
+    return { field: 'cleanupCheck', message: 'The check before freeing a run\'s device copy is "checksum" or "size".' };
   }
   if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365)) return { field: 'retentionHours', message: 'Retention: from 0 to 8760 hours.' };
   if (!(s.historyDays >= 0 && s.historyDays <= 3650)) return { field: 'historyDays', message: 'History: from 0 to 3650 days.' };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { BACKOFF_SCHEDULE_SECONDS, MAX_ATTEMPTS, computeNextAttemptAt } from './backoff';
-import { ALL_STATES, LEGAL_MOVES, canRetry, isLegalMove, isTerminal, planFailure } from './state';
+import { ALL_STATES, LEGAL_MOVES, canRetry, isLegalMove, isTerminal, planFailure, verifyPassOutcome } from './state';
 import { formatInstant, parseInstant } from './time';
 
 describe('legal moves (../shared/seed/README.md)', () => {
@@ -32,6 +32,16 @@ test('planFailure: terminal and the fifth counted failure fail the job, others b
     expect(planFailure({ attempts }, false, MAX_ATTEMPTS)).toBe('queued');
   }
   expect(planFailure({ attempts: MAX_ATTEMPTS - 1 }, false, MAX_ATTEMPTS)).toBe('failed');
+});
+
+test.each([
+  [0, 1, { passes: 1, state: 'verified', event: 'verified' }],
+  [0, 2, { passes: 1, state: 'awaiting_verify', event: 'verify-pass' }],
+  [1, 2, { passes: 2, state: 'verified', event: 'verified' }],
+  [2, 3, { passes: 3, state: 'verified', event: 'verified' }],
+  [4, 3, { passes: 5, state: 'verified', event: 'verified' }],
+])('verifyPassOutcome(%i passes before, %i needed)', (before, needed, outcome) => {
+  expect(verifyPassOutcome(before, needed)).toEqual(outcome);
 });
 
 test('backoff follows 30 s, 2 m, 8 m, 30 m, 2 h', () => {

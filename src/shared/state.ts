@@ -61,3 +61,20 @@ export function planFailure(job: { attempts: number }, terminal: boolean, maxAtt
   if (terminal || job.attempts + 1 >= maxAttempts) return SyncJobState.FAILED;
   return SyncJobState.QUEUED;
 }
+
+/**
+ * Where one good verify pass leaves a job that had `passesBefore`: VERIFIED once `needed` passes are
+ * done, else AWAITING_VERIFY for another; with the history event that says which.
+ */
+export function verifyPassOutcome(
+  passesBefore: number,
+  needed: number,
+): { passes: number; state: SyncJobState; event: 'verified' | 'verify-pass' } {
+  const passes = passesBefore + 1;
+  const done = passes >= needed;
+  return {
+    passes,
+    state: done ? SyncJobState.VERIFIED : SyncJobState.AWAITING_VERIFY,
+    event: done ? 'verified' : 'verify-pass',
+  };
+}

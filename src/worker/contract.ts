@@ -7,7 +7,7 @@ import type { RunFile } from './db/runFiles';
 import type { Result } from './errors';
 import type { SyncJobState } from '../shared/state';
 import type { Settings } from '../shared/settings';
-import type { EngineStatus, Progress } from './sync/engine';
+import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
 
 export type { JobEvent } from './db/history';
@@ -16,7 +16,7 @@ export type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db
 export type { RunFile } from './db/runFiles';
 export type { TransitionPatch } from './db/jobRows';
 export type { ApiError, Result } from './errors';
-export type { EngineStatus, Progress } from './sync/engine';
+export type { EngineStatus, Progress } from './sync/deps';
 export type { Settings } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
 export type { DiagnosisCode } from '../shared/diagnosis';

@@ -6,7 +6,8 @@ import { installPool, openDatabase } from './db/open';
 import { type Stores, createStores } from './db/stores';
 import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
-import { type Clock, type Connectivity, SyncEngine } from './sync/engine';
+import type { Clock, Connectivity } from './sync/deps';
+import { SyncEngine } from './sync/engine';
 import { type Settings, defaultSettings, settingsFromRows } from '../shared/settings';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
@@ -73,7 +74,7 @@ async function openQueue(): Promise<void> {
       settings = settingsFromRows(await opened.settings.getSettings(), defaults);
       stores = opened;
       engine = new SyncEngine({
-        queue: opened.queue,
+        stores: opened,
         files,
         clock,
         connectivity,

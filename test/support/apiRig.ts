@@ -52,7 +52,7 @@ export async function createApiRig(nasUrl = 'http://127.0.0.1:9/dav/'): Promise<
   const deviceRoot = join(dir, 'device');
   const files = createNodeFileStore(deviceRoot);
   const engine = new SyncEngine({
-    queue,
+    stores,
     files,
     clock: { now: () => NOW, sleep: async () => undefined },
     connectivity: { online: () => true, metered: () => false, onChange: () => undefined },

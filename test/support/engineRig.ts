@@ -6,9 +6,10 @@ import type { SyncJobRow } from '../../src/worker/db/jobRows';
 import type { SyncQueue } from '../../src/worker/db/queue';
 import { type Stores, createStores } from '../../src/worker/db/stores';
 import { intakeRun, type IntakeFile } from '../../src/worker/files/intake';
-import { type Clock, type Progress, SyncEngine } from '../../src/worker/sync/engine';
+import type { Clock, EngineStatus, Progress } from '../../src/worker/sync/deps';
+import { SyncEngine } from '../../src/worker/sync/engine';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
-import { startEmbeddedDav } from '../../scripts/embeddedDav';
+import { startEmbeddedDav } from './embeddedDav';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
@@ -45,6 +46,8 @@ export interface Rig {
   localRoot: string;
   davRoot: string;
   progress: Progress[];
+  /** Every status the engine reported, in order. */
+  statuses: EngineStatus[];
   /** Store and queue a run; `freeBytes` is what the device says it has free (null: it does not say). */
   intake(runName: string, files: IntakeFile[], freeBytes?: number | null): Promise<SyncJobRow>;
   waitFor(jobId: string, predicate: (job: SyncJobRow) => boolean, what: string): Promise<SyncJobRow>;
@@ -72,9 +75,11 @@ export async function createRig(
   const settings: Settings = { ...defaultSettings(proxy.origin), retentionHours: 0, ...overrides };
   const files = createNodeFileStore(join(dir, 'device'));
   const progress: Progress[] = [];
+  const statuses: EngineStatus[] = [];
   const engine = new SyncEngine({
     onProgress: (p) => progress.push(p),
-    queue,
+    onStatus: (st) => statuses.push(st),
+    stores,
     files,
     clock,
     connectivity: { online: () => true, metered: () => false, onChange: () => undefined },
@@ -93,6 +98,7 @@ export async function createRig(
     localRoot: join(dir, 'device'),
     davRoot: dav.davRoot,
     progress,
+    statuses,
     intake: (runName, list, freeBytes = null) =>
       intakeRun({ runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
     async waitFor(jobId, predicate, what) {

@@ -19,7 +19,9 @@ export type Fault =
   /** Close the connection at once, no answer. */
   | { type: 'drop' }
   /** Take the request and never answer. */
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /** Forward it, let the server carry it out, and never pass the answer on (a kill after the request). */
+  | { type: 'answer-lost'; onDone?: (status: number) => void };
 
 export interface FaultProxy {
   origin: string;
@@ -82,6 +84,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       headers['content-length'] = String(Math.floor(length / 2));
     }
     const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (up) => {
+      if (fault?.type === 'answer-lost') {
+        up.resume();
+        up.on('end', () => fault.onDone?.(up.statusCode ?? 0));
+        return;
+      }
       if (fault?.type === 'rewrite') {
         const chunks: Buffer[] = [];
         up.on('data', (c: Buffer) => chunks.push(c));

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmbeddedDav } from '../../scripts/embeddedDav.ts';
-import { startApacheDav } from '../../e2e/fixtures/apacheDav.ts';
+import { startEmbeddedDav } from './embeddedDav.ts';
+import { startApacheDav } from './apacheDav.ts';
 import { startNginxDav } from './nginxDav.ts';
 
 /** The real WebDAV servers the engine is tested against, each serving its collection at /dav/. */
@@ -20,6 +20,8 @@ export async function startNas(kind: NasKind, dir: string): Promise<NasServer> {
   mkdirSync(dir, { recursive: true });
   if (kind === 'apache') {
     // Apache also serves a page at / (the app, in e2e); here a stand-in page, which its start-up check reads.
+    // Apache's workers run as www-data: they must be able to walk down to the folders they serve.
+    chmodSync(dir, 0o755);
     const www = join(dir, 'www');
     mkdirSync(www, { recursive: true });
     writeFileSync(join(www, 'index.html'), '<!doctype html><title>NAS</title>\n');

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../scripts/freePort.ts';
-import { spawnServer } from '../../e2e/fixtures/spawnServer.ts';
+import { freePort } from './freePort.ts';
+import { spawnServer } from './spawnServer.ts';
 
 export interface NginxDav {
   origin: string;

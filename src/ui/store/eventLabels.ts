@@ -9,6 +9,7 @@ const LABELS: Record<EventKind, string> = {
   'verify-pass': 'Verify pass done',
   verified: 'Verified on the NAS',
   offline: 'NAS unreachable; waiting',
+  interrupted: 'Interrupted (paused or settings changed); waiting',
   'retry-scheduled': 'Failed; retry scheduled',
   failed: 'Failed',
   retried: 'Retried',

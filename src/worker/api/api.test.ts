@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { type EmbeddedDav, startEmbeddedDav } from '../../../scripts/embeddedDav';
+import { type EmbeddedDav, startEmbeddedDav } from '../../../test/support/embeddedDav';
 import { type ApiRig, createApiRig } from '../../../test/support/apiRig';
 import { createNodeFileStore } from '../../../test/support/nodeFileStore';
 import { REFUSAL_MEANINGS, type RefusalCode } from '../../shared/refusals';

@@ -19,12 +19,12 @@ export class JobMoves {
     expected: readonly SyncJobState[],
     to: SyncJobState,
     patch: TransitionPatch,
-    event: { kind: EventKind; detail?: string | null },
+    event: { kind: EventKind; detail?: string | null } | null,
   ): Promise<SyncJobRow> {
     return this.runner.write([jobId], (db) => {
       expectState(expected)(selectJob(db, 'WHERE id = ?', [jobId]) ?? missing(jobId));
       const after = transitionJobRow(db, jobId, to, patch);
-      addEventRow(db, jobId, event.kind, event.detail ?? null, this.clock());
+      if (event) addEventRow(db, jobId, event.kind, event.detail ?? null, this.clock());
       return after;
     });
   }

@@ -14,7 +14,12 @@ export interface RunFile {
   size: number;
   sha256: string;
   uploaded_at: string | null;
+  /** The path as the device gave it, when the NAS name (rel_path) had to differ; else null. */
+  original_path: string | null;
 }
+
+/** A file as intake stores it: not uploaded yet, and its device path when that differs from its NAS name. */
+export type NewRunFile = Omit<RunFile, 'uploaded_at' | 'original_path'> & { original_path?: string | null };
 
 export class RunFiles {
   constructor(
@@ -23,33 +28,35 @@ export class RunFiles {
   ) {}
 
   /** A job, its files and its first history line in one transaction: the whole run is queued or none of it. */
-  async insertRun(args: InsertArgs, files: readonly Omit<RunFile, 'uploaded_at'>[]): Promise<SyncJobRow> {
+  async insertRun(args: InsertArgs, files: readonly NewRunFile[], note?: string): Promise<SyncJobRow> {
     return this.runner.write([], (db) => {
       const nowMs = this.clock();
       const job = insertJobRow(db, args, nowMs);
       for (const f of files) {
-        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256) VALUES (?, ?, ?, ?, ?)', [
+        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256, original_path) VALUES (?, ?, ?, ?, ?, ?)', [
           job.id,
           f.seq,
           f.rel_path,
           f.size,
           f.sha256,
+          f.original_path ?? null,
         ]);
       }
-      addEventRow(db, job.id, 'enqueued', `${files.length} files`, nowMs);
+      addEventRow(db, job.id, 'enqueued', note ? `${files.length} files; ${note}` : `${files.length} files`, nowMs);
       return job;
     });
   }
 
   async listFiles(jobId: string): Promise<RunFile[]> {
     return this.runner.read((db) =>
-      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at FROM job_files WHERE job_id = ? ORDER BY seq', [jobId]).map(
+      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at, original_path FROM job_files WHERE job_id = ? ORDER BY seq', [jobId]).map(
         (r) => ({
           seq: Number(r.seq),
           rel_path: String(r.rel_path),
           size: Number(r.size),
           sha256: String(r.sha256),
           uploaded_at: r.uploaded_at === null ? null : String(r.uploaded_at),
+          original_path: r.original_path === null || r.original_path === undefined ? null : String(r.original_path),
         }),
       ),
     );

@@ -53,8 +53,12 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE IF NOT EXISTS job_claims (
       job_id TEXT PRIMARY KEY,
       token TEXT NOT NULL,
-      planned_path TEXT NOT NULL
+      planned_path TEXT NOT NULL,
+      created_path TEXT
     )`,
+    // The path a file had on the device when its NAS name had to differ (too long, unsafe characters):
+    // kept for the manifest and the history. NULL when the names are the same.
+    'ALTER TABLE job_files ADD COLUMN original_path TEXT',
   ],
 ];
 

@@ -214,18 +214,19 @@ function changedIds(writes: string[], value: unknown): string[] {
   return [...writes.filter((w) => w !== '*'), ...fromValue];
 }
 
-// setTimeout(0) costs about a millisecond in a worker; a MessageChannel hop costs microseconds.
-const channel = typeof setImmediate === 'undefined' ? new MessageChannel() : null;
-const macrotasks: (() => void)[] = [];
-if (channel) channel.port1.onmessage = () => macrotasks.shift()?.();
+// setTimeout(0) costs about a millisecond in a worker; a MessageChannel hop costs microseconds. Node (the
+// tests) has setImmediate, which a worker has not (so the worker's types do not declare it).
+const nodeSetImmediate = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate;
+const nextMacrotask: (fn: () => void) => void = nodeSetImmediate ?? channelMacrotask();
 
-function nextMacrotask(fn: () => void): void {
-  if (!channel) {
-    setImmediate(fn);
-    return;
-  }
-  macrotasks.push(fn);
-  channel.port2.postMessage(null);
+function channelMacrotask(): (fn: () => void) => void {
+  const channel = new MessageChannel();
+  const macrotasks: (() => void)[] = [];
+  channel.port1.onmessage = () => macrotasks.shift()?.();
+  return (fn) => {
+    macrotasks.push(fn);
+    channel.port2.postMessage(null);
+  };
 }
 
 const SQLITE_FULL = 13;

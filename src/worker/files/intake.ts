@@ -1,6 +1,8 @@
 import type { SyncJobRow } from '../db/jobRows';
 import type { RunFiles } from '../db/runFiles';
 import { DatabaseFullError, StorageFullError } from '../errors';
+import { MANIFEST_NAME } from '../../shared/manifestName';
+import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
 import type { Settings } from '../../shared/settings';
 import { intakeRunPath } from '../../shared/runPath';
@@ -28,7 +30,8 @@ export interface IntakeDeps {
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
-const RESERVED_NAMES = new Set(['manifest-sha256.txt']);
+// The app's own names in a run folder: a run file may not take them.
+const RESERVED_NAMES = new Set([MANIFEST_NAME, CLAIM_NAME]);
 
 /**
  * Store a run on the device and queue it: every file is written and flushed to OPFS first, then the job
@@ -67,9 +70,11 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       stored.push(await deps.files.write(jobId, seq, file.body, (b) => deps.onProgress?.(bytesBefore + b, bytesTotal)));
       bytesBefore += file.body.size;
     }
+    const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
     return await deps.runFiles.insertRun(
       { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.runFiles, nasPath) },
-      stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256 })),
+      stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256, original_path: originals[i] })),
+      renamedNote(relPaths, originals),
     );
   } catch (err) {
     await deps.files.deleteRun(jobId);
@@ -86,4 +91,16 @@ async function uniqueNasPath(runFiles: RunFiles, nasPath: string): Promise<strin
     const candidate = n === 1 ? nasPath : `${nasPath} (${n})`;
     if (!(await runFiles.nasPathTaken(candidate))) return candidate;
   }
+}
+
+/** The path as given, when its NAS form differs by more than dropped "." and empty segments; else null. */
+function originalIfRenamed(given: string, stored: string): string | null {
+  const plain = given.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  return plain === stored ? null : plain;
+}
+
+/** The history's words for the names that had to change, or undefined when none did. */
+function renamedNote(stored: string[], originals: (string | null)[]): string | undefined {
+  const renamed = originals.flatMap((o, i) => (o === null ? [] : [`"${o}" is "${stored[i]}" on the NAS`]));
+  return renamed.length ? `names changed for the NAS: ${renamed.join('; ')}` : undefined;
 }

@@ -2,7 +2,11 @@ import {
   DavHttpError,
   DavProtocolError,
   LocalFileMissingError,
+  NameRefusedError,
+  NasConflictError,
   NetworkError,
+  NoFilesError,
+  ResponseTooLargeError,
   TimeoutError,
   VerifyMismatchError,
 } from '../errors';
@@ -10,11 +14,16 @@ import type { FailureCode } from '../../shared/failures';
 
 /**
  * What a failure means for the job:
- *   - auth (401/403), local-missing, fatal (the NAS refuses for good): FAILED at once, no backoff;
- *   - transient (5xx, 507, 408, 423, 429, stalls, resets after an answer, mismatches): the seed's backoff;
+ *   - auth (401/403), local-missing, fatal (the NAS refuses for good, a name it will not take, a job with
+ *     no files): FAILED at once, no backoff;
+ *   - transient (5xx, 507, 408, 423, 429, resets after an answer, mismatches): the seed's backoff;
+ *   - conflict (the run's folder holds what this job did not write): counted like transient, and the job
+ *     gives the folder up, so the next attempt claims a fresh one;
+ *   - unanswered (a gateway's 502/503/504, a stall): offline when the NAS then does not answer a probe
+ *     either (the NAS is down behind a proxy, or black-holed), else transient;
  *   - offline (no answer at all): back to QUEUED without spending an attempt; wait for the NAS.
  */
-export type FailureKind = 'auth' | 'local-missing' | 'offline' | 'transient' | 'fatal';
+export type FailureKind = 'auth' | 'local-missing' | 'offline' | 'unanswered' | 'transient' | 'conflict' | 'fatal';
 
 export interface Failure {
   kind: FailureKind;
@@ -26,7 +35,11 @@ export interface Failure {
 export function classify(err: unknown): Failure {
   if (err instanceof DavHttpError) return classifyStatus(err);
   if (err instanceof NetworkError) return { kind: 'offline', code: 'nas_unreachable', message: err.message };
-  if (err instanceof TimeoutError) return { kind: 'transient', code: 'nas_stalled', message: err.message };
+  if (err instanceof TimeoutError) return { kind: 'unanswered', code: 'nas_stalled', message: err.message };
+  if (err instanceof NasConflictError) return { kind: 'conflict', code: 'nas_conflict', message: err.message };
+  if (err instanceof NameRefusedError) return { kind: 'fatal', code: 'nas_name_refused', message: err.message };
+  if (err instanceof NoFilesError) return { kind: 'fatal', code: 'no_files', message: err.message };
+  if (err instanceof ResponseTooLargeError) return { kind: 'transient', code: 'nas_protocol', message: err.message };
   if (err instanceof LocalFileMissingError) return { kind: 'local-missing', code: 'local_file_vanished', message: err.relPath };
   if (err instanceof VerifyMismatchError) return { kind: 'transient', code: 'verify_mismatch', message: err.message };
   if (err instanceof DavProtocolError) return { kind: 'transient', code: 'nas_protocol', message: err.message };
@@ -45,6 +58,8 @@ function classifyStatus(err: DavHttpError): Failure {
   }
   if (s === 507) return { kind: 'transient', code: 'nas_full', message: `${err.message}: the NAS is out of space` };
   if (s === 423) return { kind: 'transient', code: 'nas_locked', message: `${err.message}: the file is locked on the NAS` };
+  // A gateway (the deployment's nginx, a load balancer) answers these for a NAS it cannot reach.
+  if (s === 502 || s === 503 || s === 504) return { kind: 'unanswered', code: 'nas_error', message: err.message };
   if (s >= 500 || s === 408 || s === 429 || s === 404 || s === 409) return { kind: 'transient', code: 'nas_error', message: err.message };
   if (s >= 300 && s < 400) {
     return { kind: 'fatal', code: 'nas_redirect', message: `${err.message}: the NAS URL redirects; enter the final URL in Settings` };

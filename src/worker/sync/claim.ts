@@ -6,10 +6,12 @@ import { splitNasPath } from '../../shared/nasPath';
 import { SyncJobState } from '../../shared/state';
 import type { DavClient } from '../webdav/client';
 
-// A run's NAS folder is claimed before its first file: a small claim file, written by PUT to a temporary
-// name and MOVE with Overwrite: F, the one primitive all five measured servers refuse to let overwrite.
-// A folder claimed by another job, or holding files and no claim, is not this run's: it takes the next
-// free name. A claim with this job's token is a resume.
+// A run's NAS folder is its own: the run creates it (MKCOL answering 201, which one caller alone gets
+// for a new folder) and claims it before its first file with a small claim file (PUT to a temporary
+// name, MOVE with Overwrite: F). A folder that already exists is another's, unless its claim carries
+// this job's token (a resume): the run then takes the next free name, "<name> (2)", ... A MOVE with
+// Overwrite: F alone is no lock: Apache checks and renames in two steps, and two tablets racing for one
+// name both got 201 there.
 
 /** What the claim file says: enough for the NAS engineer to know whose folder it is. */
 export interface ClaimFile {
@@ -50,15 +52,33 @@ export async function claimRunFolder(ctx: ClaimContext, job: SyncJobRow): Promis
 /** True when the folder's claim file carries this job's current token. */
 export async function claimIsOurs(dav: DavClient, folder: string[], claim: NasClaim): Promise<boolean> {
   const found = await readClaim(dav, folder);
-  return found !== null && found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
+  return found !== null && isOurs(found, claim);
 }
 
+const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) => found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
+
 async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<boolean> {
-  await ctx.dav.createCollections(folder);
+  const path = folder.join('/');
+  // An earlier attempt of this job was creating this very folder when it ended.
+  const wasCreating = claim.createdPath === path;
+  await ctx.dav.createCollections(folder.slice(0, -1));
+  await ctx.claims.creating(job.id, path);
+  if (await ctx.dav.makeCollection(folder)) return writeClaim(ctx, job, claim, folder);
   const found = await readClaim(ctx.dav, folder);
-  if (found !== null) return found !== 'foreign' && found.jobId === job.id && found.token === claim.token;
-  const listing = await ctx.dav.propfind(folder, 1);
-  if (listing.some((r) => r.path.length > folder.length)) return false;
+  if (found !== null) return isOurs(found, claim);
+  // No claim: the folder is this job's only if its own MKCOL made it (the answer lost in a crash) and
+  // nothing but this job's temporaries is in it.
+  return wasCreating && (await holdsOnlyOwnTemporaries(ctx.dav, folder, job.id)) && writeClaim(ctx, job, claim, folder);
+}
+
+async function holdsOnlyOwnTemporaries(dav: DavClient, folder: string[], jobId: string): Promise<boolean> {
+  const ownTemp = claimTempName(jobId).slice(0, -'claim'.length);
+  const listing = await dav.propfind(folder, 1);
+  return listing.every((r) => r.path.length === folder.length || r.path[r.path.length - 1].startsWith(ownTemp));
+}
+
+/** The claim file into a folder this job created; false when a stranger's claim got there first. */
+async function writeClaim(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<boolean> {
   const body: ClaimFile = {
     app: 'exlab-sync',
     jobId: job.id,
@@ -74,9 +94,10 @@ async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, fo
     return true;
   } catch (err) {
     if (!(err instanceof DestinationExistsError)) throw err;
-    // Another device claimed it between our look and our MOVE: theirs stands; our temporary goes.
+    // Nobody else writes into a folder this job created: a claim there is this job's own from an
+    // attempt whose answer was lost, or a stranger's doing.
     await ctx.dav.deleteResource(temp);
-    return false;
+    return claimIsOurs(ctx.dav, folder, claim);
   }
 }
 

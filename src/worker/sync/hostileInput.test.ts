@@ -54,7 +54,8 @@ test('hostile file names land inside the run folder, each under one safe name', 
   await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
   const everything = allFiles(rig.davRoot);
   const runDir = job.nas_path!.split('/').join(sep);
-  expect(everything.length).toBe(ACCEPTED.length + 1);
+  // Each file, the manifest and the run folder's claim.
+  expect(everything.length).toBe(ACCEPTED.length + 2);
   for (const f of everything) {
     expect(f.startsWith(runDir + sep), f).toBe(true);
     for (const part of f.split(sep)) {
@@ -65,7 +66,7 @@ test('hostile file names land inside the run folder, each under one safe name', 
   }
   const names = everything.map((f) => f.slice(runDir.length + 1).split(sep).join('/'));
   expect(names).toEqual(
-    expect.arrayContaining(['abs/path.txt', '_CON', '_aux.txt', 'trailing dots', '_2e_2e', 'up/_2e_2e/_2e_2e/escape.txt', 'a_2fb.txt', 'hash#frag.txt', 'question?mark.txt', 'emoji 🧪🔬.txt', 'dot/segments.txt', 'manifest-sha256.txt']),
+    expect.arrayContaining(['abs/path.txt', '_CON', '_aux.txt', 'trailing dots', '_2e_2e', 'up/_2e_2e/_2e_2e/escape.txt', 'a_2fb.txt', 'hash#frag.txt', 'question?mark.txt', 'emoji 🧪🔬.txt', 'dot/segments.txt', 'manifest-sha256.txt', '.exlab-claim.json']),
   );
 });
 

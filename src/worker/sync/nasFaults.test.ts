@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { hashTree } from '../../../e2e/fixtures/sampleRun';
+import { hashTree } from '../../../test/support/hashTree';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
 // A misbehaving NAS: a real WebDAV server behind a real HTTP proxy on 127.0.0.1 that misbehaves on cue.
@@ -30,6 +30,7 @@ async function start(r: Rig) {
 function expectWhole(r: Rig, nasPath: string, run: { relPath: string; bytes: Uint8Array }[]) {
   const onNas = hashTree(join(r.davRoot, nasPath));
   onNas.delete('manifest-sha256.txt');
+  onNas.delete('.exlab-claim.json');
   expect(onNas).toEqual(new Map(run.map((f) => [f.relPath, sha(f.bytes)])));
 }
 
@@ -114,7 +115,7 @@ test('a NAS that reports a wrong size is caught by verify, which sends the files
   const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'mismatch counted');
   expect(waiting.last_error).toMatch(/^verify_mismatch: size differs/);
   // Only the file whose size was misreported (the first listing holds a.csv; sub/ is listed apart) goes again.
-  const marks = Object.fromEntries((await rig.queue.listFiles(job.id)).map((f) => [f.rel_path, f.uploaded_at !== null]));
+  const marks = Object.fromEntries((await rig.stores.runFiles.listFiles(job.id)).map((f) => [f.rel_path, f.uploaded_at !== null]));
   expect(marks).toEqual({ 'a.csv': false, 'sub/b.bin': true });
   rig.clock.advance(30_000);
   await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');

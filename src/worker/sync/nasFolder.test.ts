@@ -126,7 +126,7 @@ test('a folder that already holds files and no claim is not this run\'s: the run
   expect(done).toMatchObject({ state: 'cleaned', nas_path: 'hplc-01/2025-06-01/run (2)' });
   expect(readFileSync(join(foreign, 'data.csv'), 'utf8')).toBe('copied there by hand');
   expect(nasTree(join(rig.davRoot, done.nas_path!))).toEqual(runHashes(run));
-  const history = await rig.queue.listEvents(job.id);
+  const history = await rig.stores.history.listEvents(job.id);
   expect(history.map((e) => e.detail ?? '').join('\n')).toContain('hplc-01/2025-06-01/run (2)');
 });
 

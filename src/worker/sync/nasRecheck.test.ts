@@ -27,11 +27,12 @@ const settled = (r: Rig, jobId: string) => r.waitFor(jobId, (j) => j.state === '
 test('a listing that names entries outside the run folder is ignored: nothing out there is deleted', async () => {
   const run = [{ relPath: 'a.csv', text: 'a' }];
   rig = await createRig();
-  const victim = join(rig.davRoot, 'victim');
+  // Another run's folder, as deep as this run's: an answer naming it must not be taken for a file of this run.
+  const victim = join(rig.davRoot, 'other-lab', '2025-06-01', 'run-9');
   mkdirSync(victim, { recursive: true });
   writeFileSync(join(victim, '.exlab-part-00000000-0'), 'not the engine\'s');
   const extra = (p: string) =>
-    `<${p}response><${p}href>/dav/victim/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
+    `<${p}response><${p}href>/dav/other-lab/2025-06-01/run-9/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
     `<${p}resourcetype/></${p}prop><${p}status>HTTP/1.1 200 OK</${p}status></${p}propstat></${p}response>`;
   rig.proxy.fault = (m, p) =>
     m === 'PROPFIND' && p.includes('/run')
@@ -90,7 +91,7 @@ test('a name too long for the NAS is shortened keeping its extension; the origin
   expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(255);
   expect(stored).toMatch(/~[0-9a-f]{8}\.fid$/);
   expect(readFileSync(join(r.davRoot, done.nas_path!, 'manifest-sha256.txt'), 'utf8')).toContain(long);
-  expect((await r.queue.listEvents(job.id)).map((e) => e.detail ?? '').join('\n')).toContain(long);
+  expect((await r.stores.history.listEvents(job.id)).map((e) => e.detail ?? '').join('\n')).toContain(long);
 });
 
 test('a NAS that refuses one name (500, name too long) fails that run at once with a plain reason and leaves no temporary', async () => {
@@ -117,4 +118,36 @@ test('a backslash in a file name is refused at intake with what to do, and nothi
   );
   expect(await rig.queue.listAll()).toEqual([]);
   expect(readdirSync(rig.localRoot)).toEqual([]);
+});
+
+test('killed between a MOVE and the write that records it: the run resumes, finds its own file there, and ends whole', async () => {
+  const run = [
+    { relPath: 'a.csv', text: 'alpha' },
+    { relPath: 'b.csv', text: 'bravo' },
+  ];
+  rig = await createRig({ concurrency: 1 });
+  const r = rig;
+  let moved: (status: number) => void = () => undefined;
+  const serverMoved = new Promise<number>((resolve) => (moved = resolve));
+  // The MOVE of the first file is carried out by the NAS; its answer never comes back, as when the tab dies.
+  let armed = true;
+  r.proxy.fault = (m, p) => {
+    if (!(armed && m === 'MOVE' && /-0$/.test(p))) return null;
+    armed = false;
+    return { type: 'answer-lost', onDone: moved };
+  };
+  const job = await r.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  r.engine.start();
+  expect(await serverMoved).toBe(201);
+  await r.engine.stop();
+  const stopped = await r.queue.getById(job.id);
+  expect(stopped?.state).toBe('running');
+  expect((await r.stores.runFiles.listFiles(job.id)).every((f) => f.uploaded_at === null)).toBe(true);
+  // What start-up replay (SyncQueue.init) does to a job left RUNNING.
+  await r.queue.transition(job.id, 'queued');
+  r.engine.start();
+  const done = await settled(r, job.id);
+  expect(done).toMatchObject({ state: 'cleaned', attempts: 0, last_error: null, nas_path: stopped?.nas_path });
+  expect(nasTree(join(r.davRoot, done.nas_path!))).toEqual(runHashes(run));
+  expect(nasTree(join(r.davRoot, done.nas_path!), { withBookkeeping: true }).size).toBe(run.length + 2);
 });

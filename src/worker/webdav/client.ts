@@ -2,7 +2,7 @@ import { type DavContext, type UploadFn, basicAuth } from './context';
 import type { DavPath } from './davPath';
 import { deleteResource } from './delete';
 import { getFile, getText } from './get';
-import { createCollections } from './mkcol';
+import { createCollections, makeCollection } from './mkcol';
 import { moveFile } from './move';
 import { listFilesDeep, propfind, statFile } from './propfind';
 import { putFile } from './put';
@@ -31,7 +31,8 @@ export function createDavClient(options: DavOptions) {
   };
   return {
     baseUrl: ctx.baseUrl,
-    createCollections: (path: DavPath) => createCollections(ctx, path),
+    createCollections: (path: DavPath, existing = 0) => createCollections(ctx, path, existing),
+    makeCollection: (path: DavPath) => makeCollection(ctx, path),
     putFile: (path: DavPath, body: Blob, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
     moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
     propfind: (path: DavPath, depth: 0 | 1, collection = true) => propfind(ctx, path, depth, collection),

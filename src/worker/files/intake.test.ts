@@ -1,0 +1,30 @@
+import { readdirSync } from 'node:fs';
+import { afterEach, expect, test } from 'vitest';
+import { createRig, type Rig } from '../../../test/support/engineRig';
+
+// Intake against the Node file store and the real WASM SQLite of the engine's rig: a refused run leaves
+// no job and no file behind.
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+test('intake refuses a run that does not fit, naming the sizes, and keeps nothing', async () => {
+  rig = await createRig();
+  await expect(rig.intake('r', [{ relPath: 'big.bin', body: new Blob([new Uint8Array(5_000_000)]) }], 1_000_000)).rejects.toThrow(
+    'The run needs 5.0 MB but the device has 1.0 MB free; free some space (or let verified runs be cleaned up), then try again.',
+  );
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(readdirSync(rig.localRoot)).toEqual([]);
+});
+
+test('intake refuses a path that leaves the run, and keeps nothing of it', async () => {
+  rig = await createRig();
+  await expect(rig.intake('r', [{ relPath: 'ok.txt', body: new Blob(['a']) }, { relPath: '../escape.txt', body: new Blob(['b']) }])).rejects.toThrow(
+    /outside its run/,
+  );
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(readdirSync(rig.localRoot)).toEqual([]);
+});
