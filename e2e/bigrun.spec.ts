@@ -99,7 +99,8 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
     expect(manifest).toBeDefined();
     expect(onNas).toEqual(hashTree(folder));
     const puts = apache.requests().filter((r) => r.startsWith('PUT '));
-    expect(puts.length).toBe(22);
+    // 21 files, the manifest and the run folder's claim.
+    expect(puts.length).toBe(23);
     expect(puts.every((r) => r.includes('.exlab-part-') && r.endsWith(' 201'))).toBe(true);
     await assertNoEarlyLocalDeletes(page);
   } finally {

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
 import { jobRowByName, openApp, showView } from './fixtures/queuePage.ts';
+import { E2E_NAS_ROOT } from '../test/support/paths.ts';
 
 // Every view at tablet portrait and landscape: an accessibility check with axe (no serious or critical
 // violation) and a screenshot. `npm run screenshots` writes them to docs/screenshots/ for the README.
@@ -44,6 +45,9 @@ const WAITING = ['gradient test', 'blank 3', 'standard curve', 'sample 41', 'sam
 
 /** A queue as a lab would have it: one run verified on the NAS, one failed, some waiting. */
 async function seed(page: Page): Promise<void> {
+  // Each colour scheme seeds a fresh device: the NAS starts empty too, or the run's folder would be the
+  // earlier device's and this run would rightly go to "calibration 2026-11-28 (2)".
+  for (const entry of readdirSync(E2E_NAS_ROOT)) rmSync(join(E2E_NAS_ROOT, entry), { recursive: true, force: true });
   await openApp(page);
   const done = await page.evaluate(
     (chromatogram) =>

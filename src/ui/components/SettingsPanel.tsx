@@ -103,6 +103,13 @@ export function SettingsPanel() {
             </label>
             <NumberField label="Verify passes" name="verifyPasses" min={1} max={10} value={s().verifyPasses} onInput={(v) => set('verifyPasses', v)} />
             <NumberField label="Keep verified runs on the device (hours)" name="retentionHours" min={0} value={s().retentionHours} onInput={(v) => set('retentionHours', v)} />
+            <label>
+              Before freeing a run on the device, check the NAS copy
+              <select name="cleanupCheck" value={s().cleanupCheck} onChange={(e) => set('cleanupCheck', e.currentTarget.value as Settings['cleanupCheck'])}>
+                <option value="size">Every file there with its size</option>
+                <option value="checksum">Every file read back and its checksum compared</option>
+              </select>
+            </label>
             <NumberField label="Uploads at once" name="concurrency" min={1} max={8} value={s().concurrency} onInput={(v) => set('concurrency', v)} />
             <label class="check">
               <input

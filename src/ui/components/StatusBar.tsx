@@ -22,6 +22,13 @@ export function StatusBar() {
               {nas(e())}
             </span>
             <span class="pill">{e().waitingFor ?? (e().activeJobs.length ? `Syncing ${e().activeJobs.length} run(s)` : 'Idle')}</span>
+            <Show when={e().engineError}>
+              {(message) => (
+                <span class="pill" data-ok="false" data-testid="engine-error">
+                  {message()}
+                </span>
+              )}
+            </Show>
           </p>
         )}
       </Show>
