@@ -3,7 +3,7 @@ import { invalidInput, ok, type Result } from '../errors';
 import { type Settings, validateSettings } from '../../shared/settings';
 import { testConnection as diagnose } from '../sync/testConnection';
 import type { Diagnosis } from '../contract';
-import { type ApiDeps, wakeIfDone, withQueue } from './deps';
+import { type ApiDeps, withQueue } from './deps';
 
 export async function getSettings(deps: ApiDeps): Promise<Result<Settings>> {
   return ok(deps.settings());
@@ -11,14 +11,17 @@ export async function getSettings(deps: ApiDeps): Promise<Result<Settings>> {
 
 /** Settings are kept in the queue's database, so only the tab that owns it may change them. */
 export async function updateSettings(deps: ApiDeps, patch: Partial<Settings>): Promise<Result<Settings>> {
-  const next = { ...deps.settings(), ...patch };
+  const before = deps.settings();
+  const next = { ...before, ...patch };
   const problem = validateSettings(next);
   if (problem) return invalidInput(problem);
   const saved = await withQueue(deps, async () => {
     await deps.saveSettings(next);
     return next;
   });
-  return wakeIfDone(deps, saved);
+  // Pausing, or another NAS, stops the work in flight (the engine also looks for work again).
+  if (saved.ok) deps.engine()?.settingsChanged(before, saved.value);
+  return saved;
 }
 
 export async function testConnection(deps: ApiDeps): Promise<Result<Diagnosis>> {
