@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { startApacheDav } from '../test/support/apacheDav.ts';
 import { launchChromium, type RealChromium } from '../test/support/launchChromium.ts';
 import { readDavLog } from '../test/support/davLog.ts';
-import { E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
+import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
@@ -83,7 +83,7 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
 test('the same run reaches Apache httpd mod_dav whole, served from the same origin as the app', async () => {
   test.setTimeout(300_000);
   const folder = runFolder('big-apache', 200);
-  const apache = await startApacheDav('dist', '.tmp/apache');
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache');
   try {
     browser = await launchChromium(profile);
     const page = await browser.context.newPage();

@@ -10,6 +10,7 @@ import { openApp, showView } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 // The crash campaign: Chromium is SIGKILLed at KILLS random moments while runs of many files in nested
 // folders are taken in, uploaded, moved, verified, given their manifest and cleaned up; after each
@@ -52,7 +53,7 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
     makeRunFolder(folder, { bigFiles: [{ name: `frames/capture-${i}.bin`, mb: 12 }] });
     return folder;
   });
-  const app = await serveApp({ port: await freePort(), davRoot, logFile: log });
+  const app = await serveApp({ port: await freePort(), davRoot, logFile: log, distDir: E2E_DIST });
   const profile = join(work, 'profile');
   const seen: string[] = [];
   try {

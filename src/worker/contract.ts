@@ -1,7 +1,7 @@
 // The whole contract between the page and the worker: `WorkerApi` and the plain data that crosses
 // Comlink. The page imports types from here only, never run-time code from the worker.
 import type { JobEvent } from './db/history';
-import type { SyncJobRow, TransitionPatch } from './db/jobRows';
+import type { SyncJobRow } from './db/jobRows';
 import type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db/listing';
 import type { RunFile } from './db/runFiles';
 import type { Result } from './errors';
@@ -43,28 +43,22 @@ export interface NewRun {
   files: { relPath: string; file: Blob }[];
 }
 
-export interface EnqueueInput {
-  equipmentId: string;
-  runPath: string;
-  nasPath?: string | null;
-}
-
 export interface ListOptions {
   state?: SyncJobState;
   after?: PageCursor | null;
   limit?: number;
 }
 
-/** The whole contract between the page and the worker. Every method resolves; refusals come back as data. */
+/**
+ * The whole contract between the page and the worker. Every method resolves; refusals come back as data.
+ * A job changes state only by the operator's actions below (each with its rule) or by the engine: there
+ * is no general move, and no job without files (worker/testHooks.ts has both, for tests only).
+ */
 export interface WorkerApi {
   /** Register a callback for pushed events; it is called at once with the current ownership. */
   subscribe(listener: (event: WorkerEvent) => void): void;
   /** Ask the tab that owns the database to hand it to this one ("use here"). */
   takeOver(): Promise<void>;
-  /** Add a QUEUED job; refused when the input is invalid or the run path is already queued. */
-  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
-  /** Add many jobs in one transaction, all or none; returns how many were added. */
-  enqueueMany(inputs: EnqueueInput[]): Promise<Result<number>>;
   /** One page of jobs in enqueue order, optionally of one state (at most 500 a page). */
   list(options?: ListOptions): Promise<Result<JobPage>>;
   /** A window of the filtered list, newest first, with the filter's total: what the virtual list shows. */
@@ -75,8 +69,6 @@ export interface WorkerApi {
   counts(): Promise<Result<StateCounts>>;
   /** One job, or null when there is none with that id. */
   get(jobId: string): Promise<Result<SyncJobRow | null>>;
-  /** A legal state move (queue/state.ts) with the seed's column patch; an illegal one changes nothing. */
-  move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
   /** Record a failure with the seed's backoff; `terminal` (auth, file gone) fails the job at once. */
   recordFailure(jobId: string, failure: { error: string; terminal?: boolean }): Promise<Result<SyncJobRow>>;
   /** Retry a FAILED job: back to QUEUED with a fresh backoff schedule. */

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
-import { createWorkerApi } from './api';
+import { type ApiDeps, createWorkerApi } from './api';
 import type { Ownership, WorkerEvent } from './contract';
 import { installPool, openDatabase } from './db/open';
 import { type Stores, createStores } from './db/stores';
@@ -15,6 +15,7 @@ import { sealingKeyFromIndexedDb } from './secrets/keyStore';
 import { createPolicyBlocks } from './policyBlocks';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
+import { createTestHooks } from './testHooks';
 
 // The worker's entry: the only file that touches `self` or calls Comlink.expose. It builds the parts once.
 
@@ -131,7 +132,7 @@ const lock = startOwnership({
   },
 });
 
-const api = createWorkerApi({
+const deps: ApiDeps = {
   stores: () => stores,
   engine: () => engine,
   files,
@@ -152,6 +153,8 @@ const api = createWorkerApi({
   ownership: () => ownership,
   subscribe: (listener) => listeners.add(listener),
   takeOver: async () => lock.requestHandOver(),
-});
+};
 
-Comlink.expose(api);
+// The test hooks ride along only in a build made with `--mode e2e`: the build replaces MODE, so the
+// shipped bundle (`vite build`) holds neither the branch nor the module.
+Comlink.expose(import.meta.env.MODE === 'e2e' ? { ...createWorkerApi(deps), testHooks: createTestHooks(deps) } : createWorkerApi(deps));

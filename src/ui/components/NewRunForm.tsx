@@ -60,20 +60,27 @@ export function NewRunForm() {
     setMessage(null);
     setCopied({ done: 0, total: totalBytes() });
     const name = runName();
-    const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) => setCopied({ done, total }));
-    setCopied(null);
-    if (res.ok) {
-      rememberEquipment(res.value.equipment_id);
-      setMessage({ kind: 'ok', text: `Queued ${name} (${picked().length} files)` });
-      setPicked([]);
-      setHandedOver(false);
-      setRunName('');
-      folderInput.value = '';
-      filesInput.value = '';
-    } else {
-      setMessage({ kind: 'error', text: res.error.message });
+    try {
+      const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) => setCopied({ done, total }));
+      if (res.ok) {
+        rememberEquipment(res.value.equipment_id);
+        setMessage({ kind: 'ok', text: `Queued ${name} (${picked().length} files)` });
+        setPicked([]);
+        setHandedOver(false);
+        setRunName('');
+        folderInput.value = '';
+        filesInput.value = '';
+      } else {
+        setMessage({ kind: 'error', text: res.error.message });
+      }
+    } catch (err) {
+      // Not a refusal but a fault (a picked file that can no longer be read, a bug): the worker kept
+      // nothing of the run, so say so, and leave the form ready for another try.
+      setMessage({ kind: 'error', text: `The run was not queued: ${(err as Error).message}. Nothing of it was kept; pick it again, then queue it.` });
+    } finally {
+      setCopied(null);
+      void store.platform.refreshStorage();
     }
-    void store.platform.refreshStorage();
   }
 
   return (

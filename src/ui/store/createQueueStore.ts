@@ -3,7 +3,6 @@ import { createStore } from 'solid-js/store';
 import type {
   Diagnosis,
   EngineStatus,
-  EnqueueInput,
   JobEvent,
   JobFilter,
   JobRange,
@@ -30,7 +29,6 @@ export interface QueueStore {
   get(jobId: string): Promise<Result<SyncJobRow | null>>;
   files(jobId: string): Promise<Result<RunFile[]>>;
   history(jobId: string): Promise<Result<JobEvent[]>>;
-  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
   recordFailure(jobId: string, error: string, terminal: boolean): Promise<Result<SyncJobRow>>;
   stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
   retry(jobId: string): Promise<Result<SyncJobRow>>;
@@ -123,7 +121,6 @@ export function createQueueStore(): QueueStore {
     get: (jobId) => api.get(jobId),
     files: (jobId) => api.files(jobId),
     history: (jobId) => api.history(jobId),
-    enqueue: (input) => api.enqueue(input),
     recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
     stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
     retry: (jobId) => api.retry(jobId),

@@ -47,6 +47,15 @@ export async function withQueue<T>(deps: ApiDeps, work: (stores: Stores) => Prom
   }
 }
 
+/**
+ * After an operator's action on a job took effect, the engine drops that job's work in flight at once:
+ * no request for it continues, and the engine records nothing more for it.
+ */
+export function cancelIfDone<T>(deps: ApiDeps, jobId: string, result: Result<T>): Result<T> {
+  if (result.ok) deps.engine()?.cancel(jobId);
+  return result;
+}
+
 /** After a change that may give the engine work (a new run, a retry, new settings), it looks at once. */
 export function wakeIfDone<T>(deps: ApiDeps, result: Result<T>): Result<T> {
   if (result.ok) deps.engine()?.wake();

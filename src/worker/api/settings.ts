@@ -4,7 +4,7 @@ import { type PageSettings, type Settings, type SettingsPatch, validateSettings 
 import { normaliseNasUrl } from '../../shared/nasUrl';
 import { testConnection as diagnose } from '../sync/testConnection';
 import type { Diagnosis } from '../contract';
-import { type ApiDeps, wakeIfDone, withQueue } from './deps';
+import { type ApiDeps, withQueue } from './deps';
 
 export async function getSettings(deps: ApiDeps): Promise<Result<PageSettings>> {
   return ok(forPage(deps.settings(), deps));
@@ -24,7 +24,10 @@ export async function updateSettings(deps: ApiDeps, patch: SettingsPatch): Promi
     await deps.saveSettings(next, 'password' in known);
     return forPage(next, deps);
   });
-  return wakeIfDone(deps, saved);
+  // Pausing, or another NAS (another password too), stops the work in flight; the engine also looks
+  // for work again.
+  if (saved.ok) deps.engine()?.settingsChanged(current, next);
+  return saved;
 }
 
 export async function testConnection(deps: ApiDeps): Promise<Result<Diagnosis>> {

@@ -1,6 +1,6 @@
 import type { SyncJobRow } from '../db/jobRows';
 import type { RunFiles } from '../db/runFiles';
-import { StorageFullError } from '../errors';
+import { DatabaseFullError, StorageFullError } from '../errors';
 import { MANIFEST_NAME } from '../../shared/manifestName';
 import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
@@ -78,7 +78,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     );
   } catch (err) {
     await deps.files.deleteRun(jobId);
-    if (err instanceof StorageFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
+    // The files fitted but the queue could not grow (or the other way round): either way the device is
+    // full, and the page is told how much the run needs and what is free.
+    if (err instanceof StorageFullError || err instanceof DatabaseFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
     throw err;
   }
 }
