@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { startApacheDav } from '../test/support/apacheDav.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
@@ -102,7 +103,7 @@ test('npm start: an HTML report with its script, opened at its /dav/ address, ca
 test('the nginx recipe: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page }) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-sandbox-'));
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
-  const nginx = await startNginxRecipe('dist', dav.origin, join(work, 'nginx'));
+  const nginx = await startNginxRecipe(E2E_DIST, dav.origin, join(work, 'nginx'));
   try {
     await reportCannotActAsTheApp(page, nginx.origin);
   } finally {
@@ -113,7 +114,7 @@ test('the nginx recipe: an HTML report with its script, opened at its /dav/ addr
 });
 
 test('Apache as the README configures it: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page }) => {
-  const apache = await startApacheDav('dist', '.tmp/apache-sandbox');
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache-sandbox');
   try {
     await reportCannotActAsTheApp(page, apache.origin);
   } finally {

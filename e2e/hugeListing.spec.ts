@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { startFaultProxy } from '../test/support/faultProxy.ts';
 import { launchChromium } from '../test/support/launchChromium.ts';
@@ -31,7 +32,7 @@ test('a 100 MB PROPFIND answer is refused with the typed error while the browser
   const huge = (method: string, path: string, headers: IncomingHttpHeaders) =>
     method === 'PROPFIND' && headers.depth === '1' && path.startsWith('/dav/hplc-01/');
   nas.fault = (method, path, headers) => (huge(method, path, headers) ? { type: 'huge', bytes: 100 * MB } : null);
-  const recipe = await startNginxRecipe('dist', nas.origin, join(work, 'recipe'));
+  const recipe = await startNginxRecipe(E2E_DIST, nas.origin, join(work, 'recipe'));
   const browser = await launchChromium(join(work, 'profile'));
   try {
     const page = await browser.context.newPage();

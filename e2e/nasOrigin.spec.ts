@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { freePort } from '../test/support/freePort.ts';
 import { hashTree } from '../test/support/hashTree.ts';
@@ -30,7 +31,7 @@ test('the recipe with a NAS on another origin that answers CORS: Test connection
   const work = mkdtempSync(join(tmpdir(), 'exlab-cors-'));
   const appPort = await freePort();
   const nas = await startNginxDav(join(work, 'nas'), { corsOrigin: `http://127.0.0.1:${appPort}` });
-  const recipe = await startNginxRecipe('dist', nas.origin, join(work, 'recipe'), appPort);
+  const recipe = await startNginxRecipe(E2E_DIST, nas.origin, join(work, 'recipe'), appPort);
   try {
     await openApp(page, `${recipe.origin}/`);
     await expect(await tryNas(page, `${nas.origin}/dav/`)).toHaveAttribute('data-code', 'ok');
@@ -58,7 +59,7 @@ test('the recipe: a NAS on its origin without CORS is named CORS; a NAS on an or
   const work = mkdtempSync(join(tmpdir(), 'exlab-csp-'));
   const nas = await startEmbeddedDav({ root: join(work, 'nas') });
   const elsewhere = await startEmbeddedDav({ root: join(work, 'elsewhere') });
-  const recipe = await startNginxRecipe('dist', nas.origin, join(work, 'recipe'));
+  const recipe = await startNginxRecipe(E2E_DIST, nas.origin, join(work, 'recipe'));
   try {
     await openApp(page, `${recipe.origin}/`);
     const cors = await tryNas(page, `${nas.origin}/dav/`);

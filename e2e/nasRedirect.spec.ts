@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { startFaultProxy } from '../test/support/faultProxy.ts';
 import { startNginxRecipe } from '../test/support/nginxRecipe.ts';
@@ -19,7 +20,7 @@ test('a NAS answering 307: the job fails nas_redirect naming the target, which n
   const target = (path: string) => path.startsWith('/dav/moved/');
   nas.fault = (_method, path) =>
     target(path) ? null : { type: 'respond', status: 307, body: '', headers: { Location: path.replace(/^\/dav\//, '/dav/moved/') } };
-  const recipe = await startNginxRecipe('dist', nas.origin, join(work, 'recipe'));
+  const recipe = await startNginxRecipe(E2E_DIST, nas.origin, join(work, 'recipe'));
   try {
     await openApp(page, `${recipe.origin}/`);
     const saved = await page.evaluate(() => (globalThis as any).exlabApi.updateSettings({ username: 'lab', password: 'pipette-42' }));

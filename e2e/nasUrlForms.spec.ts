@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromiumFlags.ts';
 import { startEmbeddedDav } from '../test/support/embeddedDav.ts';
 import { freePort } from '../test/support/freePort.ts';
@@ -36,7 +37,7 @@ test('NAS URLs in any form: each saves in the browser\'s form, Test connection i
   for (const f of FORMS) if (f.folder) mkdirSync(join(davRoot, f.folder), { recursive: true });
   const dav = await startEmbeddedDav({ root: davRoot });
   const port = await freePort();
-  const recipe = await startNginxRecipe('dist', dav.origin, join(work, 'recipe'), port);
+  const recipe = await startNginxRecipe(E2E_DIST, dav.origin, join(work, 'recipe'), port);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST}:80 127.0.0.1:${port}`, `--unsafely-treat-insecure-origin-as-secure=http://${HOST}`],

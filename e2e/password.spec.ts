@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { startApacheDav } from '../test/support/apacheDav.ts';
 import { expectAccessible } from './fixtures/axe.ts';
 import { openApp, showView } from './fixtures/queuePage.ts';
@@ -37,7 +38,7 @@ async function testConnection(page: Page, code: string): Promise<void> {
 }
 
 test('the password is set, used, never read back by the page, and not in the SQLite file in plain text', async ({ page }) => {
-  const apache = await startApacheDav('dist', '.tmp/apache-password', { auth: { username: USER, password: PASSWORD } });
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache-password', { auth: { username: USER, password: PASSWORD } });
   try {
     await openApp(page, `${apache.origin}/`);
     await showView(page, 'Settings');
