@@ -71,7 +71,7 @@ export class SyncEngine {
    * those jobs go back to QUEUED without spending an attempt, and go on with the new settings.
    */
   settingsChanged(before: Settings, after: Settings): void {
-    const nasChanged = (['nasUrl', 'username', 'password', 'pathTemplate'] as const).some((k) => before[k] !== after[k]);
+    const nasChanged = (['nasUrl', 'username', 'password'] as const).some((k) => before[k] !== after[k]);
     if ((after.paused && !before.paused) || nasChanged) {
       for (const run of this.active.values()) run.controller.abort('interrupted');
     }
