@@ -46,7 +46,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   const relPaths = request.files.map((f) => {
     const rel = relPathSegments(f.relPath).join('/');
     if (seen.has(rel)) throw new RangeError(`Two files would have the same name in the run: ${rel}`);
-    if (RESERVED_NAMES.has(rel)) throw new RangeError(`"${rel}" is the name of the run's checksum manifest; rename the file.`);
+    // Checked on the first segment: a folder of that name would stand where the app writes its file.
+    const top = rel.split('/')[0];
+    if (RESERVED_NAMES.has(top)) throw new RangeError(`"${top}" is a name the app keeps for its own file in the run's folder; rename it.`);
     seen.add(rel);
     return rel;
   });

@@ -63,6 +63,9 @@ function classifyStatus(err: DavHttpError): Failure {
   }
   if (s === 507) return { kind: 'transient', code: 'nas_full', message: `${err.message}: the NAS is out of space` };
   if (s === 423) return { kind: 'transient', code: 'nas_locked', message: `${err.message}: the file is locked on the NAS` };
+  // Something that is not the NAS answered "success" where WebDAV answers otherwise (a captive portal's
+  // login page for a PROPFIND): the probe tells whether the NAS itself is there.
+  if (s >= 200 && s < 300) return { kind: 'unanswered', code: 'nas_protocol', message: `${err.message}: not a WebDAV answer` };
   // A gateway (the deployment's nginx, a load balancer) answers these for a NAS it cannot reach.
   if (s === 502 || s === 503 || s === 504) return { kind: 'unanswered', code: 'nas_error', message: err.message };
   if (s >= 500 || s === 408 || s === 429 || s === 404 || s === 409) return { kind: 'transient', code: 'nas_error', message: err.message };

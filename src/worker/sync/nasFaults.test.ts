@@ -108,9 +108,10 @@ test('malformed PROPFIND XML is a transient protocol fault, not a crash; the ret
 
 test('a NAS that reports a wrong size is caught by verify, which sends the files again', async () => {
   rig = await createRig();
-  const hit = once((m) => m === 'PROPFIND');
-  rig.proxy.fault = (m, p) =>
-    hit(m, p) ? { type: 'rewrite', edit: (xml) => xml.replace(/(getcontentlength>)(\d+)/g, (_, tag: string, n: string) => `${tag}${Number(n) + 1}`) } : null;
+  // The first PROPFIND is the claim's look into the folder it just made; the second is verify's listing.
+  let propfinds = 0;
+  rig.proxy.fault = (m) =>
+    m === 'PROPFIND' && ++propfinds === 2 ? { type: 'rewrite', edit: (xml) => xml.replace(/(getcontentlength>)(\d+)/g, (_, tag: string, n: string) => `${tag}${Number(n) + 1}`) } : null;
   const { run, job } = await start(rig);
   const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'mismatch counted');
   expect(waiting.last_error).toMatch(/^verify_mismatch: size differs/);

@@ -59,7 +59,7 @@ export async function retryDroppedConnection<T>(request: () => Promise<T>): Prom
   }
 }
 
-async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
+export async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
   ctx.signal?.throwIfAborted();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(ctx.idleTimeoutMs, options.timeoutMs ?? 0));
