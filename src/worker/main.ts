@@ -1,3 +1,5 @@
+// worker/: the dedicated Web Worker that owns SQLite, the run files and the sync engine. main.ts is its
+// entry, the only file that touches `self` or calls Comlink.expose; it builds the parts once.
 import * as Comlink from 'comlink';
 import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
 import { type ApiDeps, createWorkerApi } from './api';
@@ -17,7 +19,6 @@ import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
 import { createTestHooks } from './testHooks';
 
-// The worker's entry: the only file that touches `self` or calls Comlink.expose. It builds the parts once.
 
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };

@@ -1,3 +1,5 @@
+// files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
+// text), hashed while written; intake.ts stores a run and queues it in one go.
 import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError, StorageFullError } from '../errors';
 

@@ -1,3 +1,5 @@
+// queue/: what a failure means for its job (classify.ts), on the typed errors of errors.ts; the state
+// machine and backoff it leads to are pure code in src/shared/.
 import {
   DavHttpError,
   DavProtocolError,
