@@ -1,4 +1,4 @@
-import { NewRunForm } from '../components/NewRunForm';
+import { NewRunForm } from '../components';
 
 /** Hand over a run: its files from a folder, a pick or a drop. */
 export function NewRunPage() {

@@ -1,8 +1,7 @@
 import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { SyncJobRow } from '../../worker/contract';
-import { ProblemRow } from '../components/ProblemRow';
-import { FormMessage, type Message } from '../components/FormMessage';
+import { FormMessage, type Message, ProblemRow } from '../components';
 import { useStore } from '../store';
 
 const SHOWN = 200;

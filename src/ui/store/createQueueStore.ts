@@ -53,14 +53,72 @@ const REFRESH_MS = 250;
 /** The page's view of the queue: counts and a change counter the views refetch on, pushed by the worker. */
 export function createQueueStore(): QueueStore {
   const [ownership, setOwnership] = createSignal<Ownership>({ status: 'starting' });
+  const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
+  const [engine, setEngine] = createSignal<EngineStatus | null>(null);
+  const [settings, setSettings] = createSignal<PageSettings | null>(null);
+  const counts = createCountsFeed();
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'ownership') {
+      setOwnership(event.ownership);
+      if (event.ownership.status === 'owner') {
+        counts.scheduleRefresh();
+        void api.engineStatus().then((r) => r.ok && setEngine(r.value));
+        void api.getSettings().then((r) => r.ok && setSettings(r.value));
+      }
+    } else if (event.type === 'progress') {
+      setProgress(event.progress.jobId, event.progress);
+    } else if (event.type === 'engine') {
+      setEngine(event.status);
+    } else {
+      counts.scheduleRefresh();
+    }
+  };
+  void api.subscribe(proxy(onEvent));
+
+  return {
+    ...workerCalls,
+    ...createSizes(),
+    ownership,
+    version: counts.version,
+    counts: counts.counts,
+    equipmentIds: counts.equipmentIds,
+    progress,
+    engine,
+    settings,
+    async updateSettings(patch) {
+      const res = await api.updateSettings(patch);
+      if (res.ok) setSettings(res.value);
+      return res;
+    },
+  };
+}
+
+/** The calls that go straight to the worker. */
+const workerCalls: Pick<
+  QueueStore,
+  'listRange' | 'get' | 'files' | 'history' | 'recordFailure' | 'stopSyncing' | 'retry' | 'retryAll' | 'discard' | 'takeOver' | 'addRun' | 'getSettings' | 'testConnection'
+> = {
+  listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
+  get: (jobId) => api.get(jobId),
+  files: (jobId) => api.files(jobId),
+  history: (jobId) => api.history(jobId),
+  recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
+  stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
+  retry: (jobId) => api.retry(jobId),
+  retryAll: () => api.retryAll(),
+  discard: (jobId) => api.discard(jobId),
+  takeOver: () => api.takeOver(),
+  addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
+  getSettings: () => api.getSettings(),
+  testConnection: () => api.testConnection(),
+};
+
+/** The counts per state, the equipment ids and the change counter, read again after the worker commits. */
+function createCountsFeed() {
   const [version, setVersion] = createSignal(0);
   const [counts, setCounts] = createSignal<StateCounts | null>(null);
   const [equipmentIds, setEquipmentIds] = createSignal<string[]>([]);
-  const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
-  const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
-  const [engine, setEngine] = createSignal<EngineStatus | null>(null);
-  const [settings, setSettings] = createSignal<PageSettings | null>(null);
-  const sizesAsked = new Set<string>();
 
   let lastTotal = -1;
   async function refresh(): Promise<void> {
@@ -94,40 +152,14 @@ export function createQueueStore(): QueueStore {
     }, wait);
   }
 
-  const onEvent = (event: WorkerEvent) => {
-    if (event.type === 'ownership') {
-      setOwnership(event.ownership);
-      if (event.ownership.status === 'owner') {
-        scheduleRefresh();
-        void api.engineStatus().then((r) => r.ok && setEngine(r.value));
-        void api.getSettings().then((r) => r.ok && setSettings(r.value));
-      }
-    } else if (event.type === 'progress') {
-      setProgress(event.progress.jobId, event.progress);
-    } else if (event.type === 'engine') {
-      setEngine(event.status);
-    } else {
-      scheduleRefresh();
-    }
-  };
-  void api.subscribe(proxy(onEvent));
+  return { version, counts, equipmentIds, scheduleRefresh };
+}
 
+/** Each job's file count and bytes, fetched once per job as rows come on screen. */
+function createSizes(): Pick<QueueStore, 'sizes' | 'loadSizes'> {
+  const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
+  const sizesAsked = new Set<string>();
   return {
-    ownership,
-    version,
-    counts,
-    equipmentIds,
-    listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
-    get: (jobId) => api.get(jobId),
-    files: (jobId) => api.files(jobId),
-    history: (jobId) => api.history(jobId),
-    recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
-    stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
-    retry: (jobId) => api.retry(jobId),
-    retryAll: () => api.retryAll(),
-    discard: (jobId) => api.discard(jobId),
-    takeOver: () => api.takeOver(),
-    progress,
     sizes,
     loadSizes(jobIds) {
       const unknown = jobIds.filter((id) => !sizesAsked.has(id));
@@ -135,15 +167,5 @@ export function createQueueStore(): QueueStore {
       for (const id of unknown) sizesAsked.add(id);
       void api.runSizes(unknown).then((r) => r.ok && setSizes(r.value));
     },
-    engine,
-    addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
-    getSettings: () => api.getSettings(),
-    settings,
-    async updateSettings(patch) {
-      const res = await api.updateSettings(patch);
-      if (res.ok) setSettings(res.value);
-      return res;
-    },
-    testConnection: () => api.testConnection(),
   };
 }

@@ -27,68 +27,69 @@ export interface FileStore {
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** The browser's store: nothing kept between calls, each call opens the runs folder itself. */
 export function createOpfsFileStore(): FileStore {
-  async function runsDir(): Promise<FileSystemDirectoryHandle> {
-    const root = await navigator.storage.getDirectory();
-    return root.getDirectoryHandle('runs', { create: true });
+  return { write: writeRunFile, open: openRunFile, deleteRun, runIds };
+}
+
+async function runsDir(): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle('runs', { create: true });
+}
+
+async function writeRunFile(jobId: string, seq: number, body: Blob, onProgress?: (bytes: number) => void): Promise<StoredFile> {
+  const dir = await (await runsDir()).getDirectoryHandle(jobId, { create: true });
+  const handle = await dir.getFileHandle(`f${seq}`, { create: true });
+  const access = await handle.createSyncAccessHandle();
+  const hasher = await createSHA256();
+  let offset = 0;
+  try {
+    access.truncate(0);
+    // Blob.slice streams from the source file a chunk at a time; only one chunk is in memory.
+    for (let start = 0; start < body.size; start += CHUNK_BYTES) {
+      const chunk = new Uint8Array(await body.slice(start, start + CHUNK_BYTES).arrayBuffer());
+      hasher.update(chunk);
+      let written = 0;
+      while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
+      offset += chunk.length;
+      onProgress?.(offset);
+    }
+    access.flush();
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'QuotaExceededError') {
+      throw new StorageFullError(body.size, null);
+    }
+    throw err;
+  } finally {
+    access.close();
   }
+  return { seq, size: offset, sha256: hasher.digest('hex') };
+}
 
-  return {
-    async write(jobId, seq, body, onProgress) {
-      const dir = await (await runsDir()).getDirectoryHandle(jobId, { create: true });
-      const handle = await dir.getFileHandle(`f${seq}`, { create: true });
-      const access = await handle.createSyncAccessHandle();
-      const hasher = await createSHA256();
-      let offset = 0;
-      try {
-        access.truncate(0);
-        // Blob.slice streams from the source file a chunk at a time; only one chunk is in memory.
-        for (let start = 0; start < body.size; start += CHUNK_BYTES) {
-          const chunk = new Uint8Array(await body.slice(start, start + CHUNK_BYTES).arrayBuffer());
-          hasher.update(chunk);
-          let written = 0;
-          while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
-          offset += chunk.length;
-          onProgress?.(offset);
-        }
-        access.flush();
-      } catch (err) {
-        if (err instanceof DOMException && err.name === 'QuotaExceededError') {
-          throw new StorageFullError(body.size, null);
-        }
-        throw err;
-      } finally {
-        access.close();
-      }
-      return { seq, size: offset, sha256: hasher.digest('hex') };
-    },
+async function openRunFile(jobId: string, seq: number, relPath: string): Promise<Blob> {
+  try {
+    const dir = await (await runsDir()).getDirectoryHandle(jobId);
+    return await (await dir.getFileHandle(`f${seq}`)).getFile();
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
+      throw new LocalFileMissingError(relPath);
+    }
+    throw err;
+  }
+}
 
-    async open(jobId, seq, relPath) {
-      try {
-        const dir = await (await runsDir()).getDirectoryHandle(jobId);
-        return await (await dir.getFileHandle(`f${seq}`)).getFile();
-      } catch (err) {
-        if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
-          throw new LocalFileMissingError(relPath);
-        }
-        throw err;
-      }
-    },
+async function deleteRun(jobId: string): Promise<void> {
+  try {
+    await (await runsDir()).removeEntry(jobId, { recursive: true });
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err;
+  }
+}
 
-    async deleteRun(jobId) {
-      try {
-        await (await runsDir()).removeEntry(jobId, { recursive: true });
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err;
-      }
-    },
-
-    async runIds() {
-      const ids: string[] = [];
-      for await (const [name, entry] of (await runsDir()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-        if (entry.kind === 'directory') ids.push(name);
-      }
-      return ids;
-    },
-  };
+async function runIds(): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const [name, entry] of (await runsDir()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (entry.kind === 'directory') ids.push(name);
+  }
+  return ids;
 }
