@@ -21,7 +21,14 @@ export type Fault =
   /** Take the request and never answer. */
   | { type: 'hang' }
   /** Forward it, let the server carry it out, and never pass the answer on (a kill after the request). */
-  | { type: 'answer-lost'; onDone?: (status: number) => void };
+  | { type: 'answer-lost'; onDone?: (status: number) => void }
+  /**
+   * Take the whole request, call `onArrived`, and forward it only once `until` resolves (a NAS slow to
+   * carry it out): the server carries it out then, even when the client has given up meanwhile; its
+   * answer goes back to a client still waiting. `onDone` once the server has answered (or the request
+   * was never whole, so the NAS never saw it).
+   */
+  | { type: 'hold'; until: Promise<void>; onArrived?: () => void; onDone?: () => void };
 
 export interface FaultProxy {
   origin: string;
@@ -61,6 +68,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (fault?.type === 'hang') {
       req.resume();
+      return;
+    }
+    if (fault?.type === 'hold') {
+      holdThenForward(req, res, fault);
       return;
     }
     if (fault?.type === 'drop') {
@@ -120,6 +131,37 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       seen += chunk.length;
     });
     req.on('end', () => out.end());
+  }
+
+  function holdThenForward(req: IncomingMessage, res: ServerResponse, fault: Extract<Fault, { type: 'hold' }>): void {
+    const chunks: Buffer[] = [];
+    let whole = false;
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      whole = true;
+      fault.onArrived?.();
+    });
+    void fault.until.then(() => {
+      if (!whole) {
+        req.socket.destroy();
+        fault.onDone?.();
+        return;
+      }
+      const headers = { ...req.headers, host: upstream.host };
+      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (up) => {
+        up.on('end', () => fault.onDone?.());
+        if (res.destroyed || req.socket.destroyed) up.resume();
+        else {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }
+      });
+      out.on('error', () => {
+        res.destroy();
+        fault.onDone?.();
+      });
+      out.end(Buffer.concat(chunks));
+    });
   }
 
   function listen(p: number): Promise<void> {

@@ -32,6 +32,8 @@ export interface ClaimContext {
   claims: NasClaims;
   device: string | null;
   nowIso: () => string;
+  /** The run's files count as not sent: the folder about to be claimed holds none of them. */
+  forgetSent: () => Promise<void>;
 }
 
 /** Claim (or find this job's claim on) a folder for the run; returns the job as it stands after. */
@@ -40,6 +42,9 @@ export async function claimRunFolder(ctx: ClaimContext, job: SyncJobRow): Promis
   // Never the share's root: a folder is planned from the template, always at least one segment.
   if (!splitNasPath(claim.plannedPath).length) throw new NasConflictError(`job ${job.id} names no NAS folder`);
   if (job.nas_path && (await claimIsOurs(ctx.dav, splitNasPath(job.nas_path), claim))) return job;
+  // The folder the job named is not (or no longer) its own on this NAS (the NAS settings changed
+  // mid-run, the folder went): files sent there are not in the folder it claims now.
+  await ctx.forgetSent();
   for (let n = 1; n <= MAX_CANDIDATES; n++) {
     const candidate = n === 1 ? claim.plannedPath : `${claim.plannedPath} (${n})`;
     if (await tryFolder(ctx, job, claim, splitNasPath(candidate))) {

@@ -7,7 +7,7 @@ import { IDLE_RECHECK_MS, msUntilDue, probeDelayMs } from '../../shared/schedule
 import type { Settings } from '../../shared/settings';
 import { SyncJobState } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
-import type { EngineDeps, EngineStatus, SyncContext } from './deps';
+import type { EngineDeps, EngineStatus } from './deps';
 import { type JobRun, runJob } from './jobRun';
 import { reap } from './reaper';
 
@@ -31,6 +31,8 @@ export class SyncEngine {
   private engineError: string | null = null;
   /** Set while an app update waits for a safe point: no new work starts. */
   private held = false;
+  /** The reaper's turn: the run whose NAS copy it is checking, and what aborts that check. */
+  private reaping: { jobId: string | null; controller: AbortController } | null = null;
   /** Callers of nextTurn(), answered at the end of the next turn that begins after their call. */
   private turnWatchers: (() => void)[] = [];
 
@@ -64,6 +66,11 @@ export class SyncEngine {
    */
   cancel(jobId: string): void {
     this.active.get(jobId)?.controller.abort('cancelled');
+    // The reaper reading the run back before freeing its device copy stops too; it goes on next turn.
+    if (this.reaping?.jobId === jobId) {
+      this.reaping.controller.abort('cancelled');
+      this.wake();
+    }
   }
 
   /**
@@ -75,6 +82,8 @@ export class SyncEngine {
     if ((after.paused && !before.paused) || nasChanged) {
       for (const run of this.active.values()) run.controller.abort('interrupted');
     }
+    // A pause stops the reaper's read-back too. A new NAS does not: a verified run is checked where it is.
+    if (after.paused && !before.paused) this.reaping?.controller.abort('interrupted');
     if (nasChanged) this.nasReachable = null;
     this.wake();
   }
@@ -114,10 +123,6 @@ export class SyncEngine {
     return new Promise((resolve) => this.turnWatchers.push(resolve));
   }
 
-  private get ctx(): SyncContext {
-    return { deps: this.deps, signal: this.stopper.signal };
-  }
-
   private async loop(): Promise<void> {
     let probeAttempt = 0;
     let errors = 0;
@@ -155,7 +160,7 @@ export class SyncEngine {
    */
   private async startDueWork(): Promise<number> {
     const { queue, schedule } = this.deps.stores;
-    await reap(this.ctx);
+    await this.reap();
     let free = this.deps.settings().concurrency - this.active.size;
     if (free > 0) {
       const resumed = (await queue.listInState(SyncJobState.AWAITING_VERIFY)).filter((j) => !this.active.has(j.id));
@@ -167,6 +172,17 @@ export class SyncEngine {
       }
     }
     return msUntilDue(await schedule.nextAttemptAt(), this.deps.clock.now());
+  }
+
+  private async reap(): Promise<void> {
+    const reaping = { jobId: null as string | null, controller: new AbortController() };
+    this.reaping = reaping;
+    const signal = AbortSignal.any([this.stopper.signal, reaping.controller.signal]);
+    try {
+      await reap({ deps: this.deps, signal }, (jobId) => (reaping.jobId = jobId));
+    } finally {
+      this.reaping = null;
+    }
   }
 
   /** What keeps the engine from starting work: null, or the reason. */

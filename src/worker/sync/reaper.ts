@@ -12,7 +12,11 @@ import { moveJob, recordFailure } from './jobs';
 // again and still holds the verified run, the device's copy is freed (CLEANED); a CLEANED job leaves the
 // history after `historyDays`. Local files are deleted only here.
 
-export async function reap(ctx: SyncContext): Promise<void> {
+/**
+ * `onRun(jobId)` says which run's device copy is being looked at: an operator's action on it, or a
+ * pause, aborts `ctx.signal`, and the reaper stops (the rest waits for the next turn).
+ */
+export async function reap(ctx: SyncContext, onRun: (jobId: string) => void = () => undefined): Promise<void> {
   const settings = ctx.deps.settings();
   const now = ctx.deps.clock.now();
   const { queue } = ctx.deps.stores;
@@ -23,8 +27,10 @@ export async function reap(ctx: SyncContext): Promise<void> {
   }
   for (const job of await queue.listInState(SyncJobState.CLEANUP_ELIGIBLE)) {
     if (ctx.signal.aborted) return;
+    onRun(job.id);
     await abandonIfChanged(freeDeviceCopy(ctx, job));
   }
+  if (ctx.signal.aborted) return;
   await forgetOldJobs(ctx, settings, now);
 }
 
@@ -36,11 +42,13 @@ async function freeDeviceCopy(ctx: SyncContext, job: SyncJobRow): Promise<void> 
   try {
     await confirmNasCopy(ctx, job);
   } catch (err) {
-    if (!(err instanceof NasCopyChanged || err instanceof NasConflictError)) return;
+    if (ctx.signal.aborted || !(err instanceof NasCopyChanged || err instanceof NasConflictError)) return;
     await ctx.deps.stores.claims.release(job.id, err.message);
     await recordFailure(ctx, job.id, [SyncJobState.CLEANUP_ELIGIBLE], formatFailure('nas_copy_changed', err.message), true);
     return;
   }
+  // Stopped or paused while the check was in flight: the device copy stays (freed next turn, if at all).
+  if (ctx.signal.aborted) return;
   const eligible = [SyncJobState.CLEANUP_ELIGIBLE];
   // The history line first, guarded: an operator who acted on the job meanwhile keeps its files.
   await moveJob(ctx, job.id, eligible, SyncJobState.CLEANUP_ELIGIBLE, {}, { kind: 'local-delete' });

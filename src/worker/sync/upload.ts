@@ -21,16 +21,20 @@ const FILE_CONCURRENCY = 4;
 export async function sendRun(ctx: SyncContext, job: SyncJobRow): Promise<SyncJobRow> {
   const lastAttemptAt = formatInstant(ctx.deps.clock.now());
   let running = await moveJob(ctx, job.id, [SyncJobState.QUEUED], SyncJobState.RUNNING, { lastAttemptAt }, { kind: 'upload-started' });
-  const all = await listRunFiles(ctx, job.id);
   // A job queued with no files (a by-path job of an older version) has nothing of its own on the NAS:
   // sending "nothing" would verify an empty run and write an empty manifest over someone's folder.
-  if (!all.length) throw new NoFilesError(`job ${job.id} has no files on this device`);
+  if (!(await listRunFiles(ctx, job.id)).length) throw new NoFilesError(`job ${job.id} has no files on this device`);
   const dav = ctx.deps.dav(ctx.deps.settings(), ctx.signal);
-  running = await claimRunFolder(
-    { dav, claims: ctx.deps.stores.claims, device: ctx.deps.device?.() ?? null, nowIso: () => formatInstant(ctx.deps.clock.now()) },
-    running,
-  );
-  await uploadFiles(ctx, dav, running, all);
+  const claimCtx = {
+    dav,
+    claims: ctx.deps.stores.claims,
+    device: ctx.deps.device?.() ?? null,
+    nowIso: () => formatInstant(ctx.deps.clock.now()),
+    forgetSent: () => ctx.deps.stores.runFiles.markFilesNotUploaded(job.id),
+  };
+  running = await claimRunFolder(claimCtx, running);
+  // Listed after the claim: which files are already in the claimed folder is known only then.
+  await uploadFiles(ctx, dav, running, await listRunFiles(ctx, job.id));
   return moveJob(ctx, job.id, [SyncJobState.RUNNING], SyncJobState.AWAITING_VERIFY, {}, { kind: 'uploaded' });
 }
 
