@@ -26,7 +26,14 @@ export type Fault =
    * Answer a Multi-Status of about `bytes` bytes, made as it is sent (never held whole), without a
    * Content-Length unless `declared`: what a listing of a folder that never ends would be.
    */
-  | { type: 'huge'; bytes: number; declared?: boolean };
+  | { type: 'huge'; bytes: number; declared?: boolean }
+  /**
+   * Take the whole request, call `onArrived`, and forward it only once `until` resolves (a NAS slow to
+   * carry it out): the server carries it out then, even when the client has given up meanwhile; its
+   * answer goes back to a client still waiting. `onDone` once the server has answered (or the request
+   * was never whole, so the NAS never saw it).
+   */
+  | { type: 'hold'; until: Promise<void>; onArrived?: () => void; onDone?: () => void };
 
 /** One request as the proxy saw it: whether it carried credentials, and how many body bytes came. */
 export interface SeenRequest {
@@ -89,6 +96,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.resume();
       return;
     }
+    if (fault?.type === 'hold') {
+      holdThenForward(req, res, fault);
+      return;
+    }
     if (fault?.type === 'drop') {
       req.socket.destroy();
       return;
@@ -146,6 +157,37 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       seen += chunk.length;
     });
     req.on('end', () => out.end());
+  }
+
+  function holdThenForward(req: IncomingMessage, res: ServerResponse, fault: Extract<Fault, { type: 'hold' }>): void {
+    const chunks: Buffer[] = [];
+    let whole = false;
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      whole = true;
+      fault.onArrived?.();
+    });
+    void fault.until.then(() => {
+      if (!whole) {
+        req.socket.destroy();
+        fault.onDone?.();
+        return;
+      }
+      const headers = { ...req.headers, host: upstream.host };
+      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (up) => {
+        up.on('end', () => fault.onDone?.());
+        if (res.destroyed || req.socket.destroyed) up.resume();
+        else {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }
+      });
+      out.on('error', () => {
+        res.destroy();
+        fault.onDone?.();
+      });
+      out.end(Buffer.concat(chunks));
+    });
   }
 
   function listen(p: number): Promise<void> {

@@ -76,8 +76,10 @@ export class SyncEngine {
    */
   settingsChanged(before: Settings, after: Settings): void {
     const nasChanged = (['nasUrl', 'username', 'password'] as const).some((k) => before[k] !== after[k]);
-    if ((after.paused && !before.paused) || nasChanged) {
-      for (const run of this.active.values()) run.controller.abort('interrupted');
+    const pausing = after.paused && !before.paused;
+    for (const run of this.active.values()) {
+      // A last look before freeing a device copy reads the NAS the run went to: a new NAS does not stop it.
+      if (pausing || (nasChanged && !run.cleanup)) run.controller.abort('interrupted');
     }
     if (nasChanged) this.nasReachable = null;
     this.wake();
@@ -243,7 +245,7 @@ export class SyncEngine {
         this.deps.onStatus?.(this.status());
         this.wake();
       });
-    this.active.set(job.id, { controller, done });
+    this.active.set(job.id, { controller, done, cleanup: job.state === SyncJobState.CLEANUP_ELIGIBLE });
     this.deps.onStatus?.(this.status());
   }
 
@@ -254,7 +256,8 @@ export class SyncEngine {
       this.cleanupNotBefore.delete(job.id);
       return true;
     } catch {
-      this.cleanupNotBefore.set(job.id, this.deps.clock.now() + CLEANUP_RETRY_MS);
+      // Stopped from outside (pause, Stop syncing): asked again as soon as that allows; the NAS failing: later.
+      if (!ctx.signal.aborted) this.cleanupNotBefore.set(job.id, this.deps.clock.now() + CLEANUP_RETRY_MS);
       return false;
     }
   }
