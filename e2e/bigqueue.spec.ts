@@ -10,7 +10,9 @@ const JOBS = 100_000;
 const pad = (i: number) => String(i).padStart(6, '0');
 
 // On a real profile: Playwright's default context commits about ten times slower (DESIGN.md).
-test('a queue of 100,000 jobs opens, scrolls to its last job, filters by state, equipment and name; Retry all re-queues the failed', async ({ baseURL }) => {
+test('a queue of 100,000 jobs opens, scrolls to its last job, filters by state, equipment and name; Retry all re-queues the failed', async ({
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   const profile = mkdtempSync(join(tmpdir(), 'exlab-bigqueue-'));
   const chromium = await launchChromium(profile);

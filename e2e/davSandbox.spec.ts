@@ -31,7 +31,10 @@ const REPORT_JS = `(async () => {
 async function uploadReport(appOrigin: string): Promise<string> {
   const folder = `${appOrigin}/dav/reports-${Date.now()}/`;
   expect((await fetch(folder, { method: 'MKCOL' })).status).toBe(201);
-  for (const [name, body] of [['report.html', REPORT_HTML], ['report.js', REPORT_JS]]) {
+  for (const [name, body] of [
+    ['report.html', REPORT_HTML],
+    ['report.js', REPORT_JS],
+  ]) {
     expect((await fetch(`${folder}${name}`, { method: 'PUT', body })).status).toBeLessThan(300);
   }
   return `${folder}report.html`;
@@ -46,7 +49,10 @@ async function reportCannotActAsTheApp(page: Page, appOrigin: string): Promise<v
   //    where before the report ran as the app and its title showed what it had read.
   const tab = await page.context().newPage();
   const never = new Promise<string>(() => undefined);
-  const saved = tab.waitForEvent('download').then((d) => `saved ${d.suggestedFilename()}`, () => never);
+  const saved = tab.waitForEvent('download').then(
+    (d) => `saved ${d.suggestedFilename()}`,
+    () => never,
+  );
   const ran = tab
     .waitForURL(report)
     .then(async () => {
@@ -96,11 +102,16 @@ async function reportCannotActAsTheApp(page: Page, appOrigin: string): Promise<v
   }
 }
 
-test('npm start: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page, baseURL }) => {
+test("npm start: an HTML report with its script, opened at its /dav/ address, cannot read the app's OPFS or localStorage", async ({
+  page,
+  baseURL,
+}) => {
   await reportCannotActAsTheApp(page, new URL(baseURL!).origin);
 });
 
-test('the nginx recipe: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page }) => {
+test("the nginx recipe: an HTML report with its script, opened at its /dav/ address, cannot read the app's OPFS or localStorage", async ({
+  page,
+}) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-sandbox-'));
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
   const nginx = await startNginxRecipe(E2E_DIST, dav.origin, join(work, 'nginx'));
@@ -113,7 +124,9 @@ test('the nginx recipe: an HTML report with its script, opened at its /dav/ addr
   }
 });
 
-test('Apache as the README configures it: an HTML report with its script, opened at its /dav/ address, cannot read the app\'s OPFS or localStorage', async ({ page }) => {
+test("Apache as the README configures it: an HTML report with its script, opened at its /dav/ address, cannot read the app's OPFS or localStorage", async ({
+  page,
+}) => {
   const apache = await startApacheDav(E2E_DIST, '.tmp/apache-sandbox');
   try {
     await reportCannotActAsTheApp(page, apache.origin);

@@ -23,7 +23,7 @@ async function lastError(page: Page): Promise<string | null> {
   return page.evaluate(async () => (await (globalThis as any).exlabApi.list({})).value.jobs[0]?.last_error ?? null);
 }
 
-test('a 100 MB PROPFIND answer is refused with the typed error while the browser\'s memory stays flat', async () => {
+test("a 100 MB PROPFIND answer is refused with the typed error while the browser's memory stays flat", async () => {
   test.setTimeout(120_000);
   const work = mkdtempSync(join(tmpdir(), 'exlab-huge-'));
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
@@ -55,7 +55,9 @@ test('a 100 MB PROPFIND answer is refused with the typed error while the browser
     }
     const growthMb = Object.fromEntries(Object.keys(peak).map((t) => [t, ((peak[t] - (baseline[t] ?? 0)) / MB).toFixed(1)]));
     const listing = nas.requests.find((r) => r.method === 'PROPFIND' && r.answerBytes > 0)!;
-    console.log(`100 MB listing: ${(listing.answerBytes / MB).toFixed(1)} MB sent before the app stopped reading; RSS growth (MB): ${JSON.stringify(growthMb)}`);
+    console.log(
+      `100 MB listing: ${(listing.answerBytes / MB).toFixed(1)} MB sent before the app stopped reading; RSS growth (MB): ${JSON.stringify(growthMb)}`,
+    );
     await expect(page.getByTestId('job').first().getByTestId('job-reason')).toContainText('far larger answer');
     // The page and its worker live in the renderer process: it grew by what the limit lets in (16 MB of
     // text), not by the answer.

@@ -55,7 +55,9 @@ test('the recipe with a NAS on another origin that answers CORS: Test connection
   }
 });
 
-test('the recipe: a NAS on its origin without CORS is named CORS; a NAS on an origin its connect-src lacks is named the policy', async ({ page }) => {
+test('the recipe: a NAS on its origin without CORS is named CORS; a NAS on an origin its connect-src lacks is named the policy', async ({
+  page,
+}) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-csp-'));
   const nas = await startEmbeddedDav({ root: join(work, 'nas') });
   const elsewhere = await startEmbeddedDav({ root: join(work, 'elsewhere') });

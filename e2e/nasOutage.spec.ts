@@ -23,7 +23,9 @@ const jobByName = (page: Page, name: string) =>
     return (await api.list({})).value.jobs.find((j: { nas_path: string }) => j.nas_path.endsWith(`/${runName}`));
   }, name);
 
-test('NAS down for 3 minutes mid-upload, then black-holed: attempts stay 0, the NAS shows unreachable, each run VERIFIED soon after it is back', async ({ page }) => {
+test('NAS down for 3 minutes mid-upload, then black-holed: attempts stay 0, the NAS shows unreachable, each run VERIFIED soon after it is back', async ({
+  page,
+}) => {
   test.setTimeout(OUTAGE_MS + 5 * 60_000);
   const work = mkdtempSync(join(tmpdir(), 'exlab-outage-'));
   // Apache's workers (www-data) must be able to walk down to the folders they serve.
@@ -45,7 +47,18 @@ test('NAS down for 3 minutes mid-upload, then black-holed: attempts stay 0, the 
     await addRunFromFolder(page, 'hplc-01', 'big run', folder);
 
     // The NAS goes away while the big file is on its way.
-    await expect.poll(async () => Number(await page.locator('[data-testid=job-progress] progress').getAttribute('value').catch(() => 0)), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await page
+              .locator('[data-testid=job-progress] progress')
+              .getAttribute('value')
+              .catch(() => 0),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThan(0);
     await nas.stop();
     nas = null;
     const downAt = Date.now();
@@ -74,7 +87,9 @@ test('NAS down for 3 minutes mid-upload, then black-holed: attempts stay 0, the 
     mkdirSync(small);
     makeRunFolder(small, { names: ['a.csv', 'b.csv'] });
     await addRunFromFolder(page, 'hplc-01', 'small run', small);
-    await expect.poll(async () => (await jobByName(page, 'small run'))?.last_error ?? '', { timeout: 150_000 }).toMatch(/^nas_unreachable: /);
+    await expect
+      .poll(async () => (await jobByName(page, 'small run'))?.last_error ?? '', { timeout: 150_000 })
+      .toMatch(/^nas_unreachable: /);
     expect((await jobByName(page, 'small run')).attempts).toBe(0);
     await expect(page.getByTestId('engine-status')).toContainText('NAS unreachable');
     await hole.close();

@@ -13,7 +13,9 @@ import { expect, test } from './fixtures/test.ts';
 // the redirect (fetch, redirect: 'manual'; XHR uploads are asked first by such a fetch), so neither a
 // run's bytes nor the NAS password go on to the target: the job fails nas_redirect naming the target.
 
-test('a NAS answering 307: the job fails nas_redirect naming the target, which never receives the Authorization header', async ({ page }) => {
+test('a NAS answering 307: the job fails nas_redirect naming the target, which never receives the Authorization header', async ({
+  page,
+}) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-307-'));
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
   const nas = await startFaultProxy(dav.origin);

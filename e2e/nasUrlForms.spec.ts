@@ -30,7 +30,7 @@ const FORMS = [
   { label: 'an é in the path', typed: `http://${HOST}/dav/mesures-é/`, stored: `http://${HOST}/dav/mesures-%C3%A9/`, folder: 'mesures-é' },
 ];
 
-test('NAS URLs in any form: each saves in the browser\'s form, Test connection is ok, and a run is VERIFIED over XHR', async () => {
+test("NAS URLs in any form: each saves in the browser's form, Test connection is ok, and a run is VERIFIED over XHR", async () => {
   test.setTimeout(240_000);
   const work = mkdtempSync(join(tmpdir(), 'exlab-urlforms-'));
   const davRoot = join(work, 'nas');
@@ -40,7 +40,11 @@ test('NAS URLs in any form: each saves in the browser\'s form, Test connection i
   const recipe = await startNginxRecipe(E2E_DIST, dav.origin, join(work, 'recipe'), port);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST}:80 127.0.0.1:${port}`, `--unsafely-treat-insecure-origin-as-secure=http://${HOST}`],
+    args: [
+      ...CHROMIUM_ARGS,
+      `--host-resolver-rules=MAP ${HOST}:80 127.0.0.1:${port}`,
+      `--unsafely-treat-insecure-origin-as-secure=http://${HOST}`,
+    ],
   });
   try {
     const page = await (await browser.newContext()).newPage();

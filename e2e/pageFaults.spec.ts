@@ -19,7 +19,9 @@ test('a job address that cannot be decoded shows "no such job", and the app goes
   await showView(page, 'Settings');
 });
 
-test('a fault while a run is stored (a picked file gone from the disk) is shown, the progress bar goes, and the form works again', async ({ page }) => {
+test('a fault while a run is stored (a picked file gone from the disk) is shown, the progress bar goes, and the form works again', async ({
+  page,
+}) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-intake-fault-'));
   try {
     const folder = join(work, 'run');

@@ -72,7 +72,9 @@ test('the password is set, used, never read back by the page, and not in the SQL
     const database = Object.entries(files).filter(([, bytes]) => holds(bytes, 'SQLite format 3'));
     expect(database.length).toBeGreaterThan(0);
     const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-    const leaks = Object.entries(files).filter(([, bytes]) => holds(bytes, PASSWORD) || holds(bytes, basic)).map(([name]) => name);
+    const leaks = Object.entries(files)
+      .filter(([, bytes]) => holds(bytes, PASSWORD) || holds(bytes, basic))
+      .map(([name]) => name);
     expect(leaks).toEqual([]);
     // What is there is the user name (not a secret) and the sealed password.
     expect(Object.values(files).some((bytes) => holds(bytes, 'aes-gcm-v1:'))).toBe(true);

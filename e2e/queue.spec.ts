@@ -44,7 +44,10 @@ test('"Stop syncing this run" fails the job at once with the reason typed, and R
   await detail.getByRole('button', { name: 'Retry' }).click();
   await expect(detail).toHaveAttribute('data-state', 'queued');
   await expect(detail.getByTestId('job-reason')).toHaveCount(0);
-  const kinds = await detail.getByTestId('job-history').locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-kind')));
+  const kinds = await detail
+    .getByTestId('job-history')
+    .locator('li')
+    .evaluateAll((li) => li.map((l) => l.getAttribute('data-kind')));
   expect(kinds).toEqual(['stopped', 'retried']);
   await showView(page, 'Queue');
   await expect(page.getByRole('button', { name: /^Failed/ }).locator('.count')).toHaveText('0');
@@ -97,8 +100,14 @@ test('the worker refuses an illegal move and changes nothing; the page has no ge
     const { value } = await api.list({});
     const id = value.jobs[0].id;
     // What the page reaches: no move, no queueing by path (the call fails in the worker, nothing runs).
-    const pageMove = await api.move(id, 'verified').then(() => 'resolved', (err: Error) => err.name);
-    const pageEnqueue = await api.enqueue({ equipmentId: 'x', runPath: '/runs/x' }).then(() => 'resolved', (err: Error) => err.name);
+    const pageMove = await api.move(id, 'verified').then(
+      () => 'resolved',
+      (err: Error) => err.name,
+    );
+    const pageEnqueue = await api.enqueue({ equipmentId: 'x', runPath: '/runs/x' }).then(
+      () => 'resolved',
+      (err: Error) => err.name,
+    );
     // The test hooks' move still keeps to the state machine.
     const jump = await hooks.move(id, 'cleaned');
     const retry = await api.retry(id);

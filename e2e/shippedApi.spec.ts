@@ -53,7 +53,11 @@ test('the shipped build holds no test hook and its page cannot move a job, queue
     const tried = await page.evaluate(async () => {
       const api = (globalThis as any).exlabApi;
       const id = (await api.list({})).value.jobs[0].id;
-      const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (err: Error) => err.name);
+      const outcome = (call: Promise<unknown>) =>
+        call.then(
+          () => 'resolved',
+          (err: Error) => err.name,
+        );
       return {
         move: await outcome(api.move(id, 'verified', { nasPath: 'elsewhere' })),
         enqueue: await outcome(api.enqueue({ equipmentId: 'x', runPath: '/runs/x', nasPath: 'elsewhere' })),
@@ -64,7 +68,13 @@ test('the shipped build holds no test hook and its page cannot move a job, queue
         counts: (await api.counts()).value,
       };
     });
-    expect(tried).toMatchObject({ move: 'TypeError', enqueue: 'TypeError', enqueueMany: 'TypeError', viaHooks: 'TypeError', hooksGlobal: 'undefined' });
+    expect(tried).toMatchObject({
+      move: 'TypeError',
+      enqueue: 'TypeError',
+      enqueueMany: 'TypeError',
+      viaHooks: 'TypeError',
+      hooksGlobal: 'undefined',
+    });
     expect(tried.job).toMatchObject({ state: 'queued', attempts: 0 });
     expect(tried.job.nas_path).toMatch(/\/never sent$/);
     expect(tried.counts).toMatchObject({ queued: 1, verified: 0, cleanup_eligible: 0 });

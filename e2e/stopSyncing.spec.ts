@@ -54,7 +54,10 @@ test('Stop syncing during a 200 MB upload: FAILED with the reason a minute later
   await openApp(page, baseURL, { paused: true });
   await addRunFromFolder(page, 'ms-07', 'stop run', folder);
   const job = await api<Job>(page, 'return (await api.list({})).value.jobs[0];');
-  const bigSeq = await api<number>(page, `return (await api.files(${JSON.stringify(job.id)})).value.find((f) => f.rel_path === 'capture.bin').seq;`);
+  const bigSeq = await api<number>(
+    page,
+    `return (await api.files(${JSON.stringify(job.id)})).value.find((f) => f.rel_path === 'capture.bin').seq;`,
+  );
   const bigTemp = `.exlab-part-${job.id}-${bigSeq}`;
   const forJob = (path: string) => decodeURIComponent(path).includes(`/${job.nas_path}/`);
 
@@ -90,7 +93,9 @@ test('Stop syncing during a 200 MB upload: FAILED with the reason a minute later
   // The NAS's own log: nothing written for the run after the stop, and the big file never reached its
   // name (it was stopped mid-upload, not after).
   const log = readDavLog(E2E_NAS_LOG);
-  const writesAfter = log.filter((r) => r.at > stoppedAt && ['PUT', 'MOVE'].includes(r.method) && (forJob(r.path) || r.path.includes(job.id)));
+  const writesAfter = log.filter(
+    (r) => r.at > stoppedAt && ['PUT', 'MOVE'].includes(r.method) && (forJob(r.path) || r.path.includes(job.id)),
+  );
   expect(writesAfter.map((r) => r.line)).toEqual([]);
   expect(log.filter((r) => r.method === 'MOVE' && r.path.includes(bigTemp))).toEqual([]);
   expect(() => statSync(join(E2E_NAS_ROOT, job.nas_path, 'capture.bin'))).toThrow();

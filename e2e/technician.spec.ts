@@ -31,7 +31,9 @@ async function saveSettings(page: Page, fields: Record<string, string>): Promise
   await expect(form.getByRole('status')).toHaveText('Settings saved');
 }
 
-test('a run from a folder is verified; a wrong password shows in Problems, is fixed in Settings, retried and verified; Discard deletes only what it says', async ({ page }) => {
+test('a run from a folder is verified; a wrong password shows in Problems, is fixed in Settings, retried and verified; Discard deletes only what it says', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const apache = await startApacheDav(E2E_DIST, '.tmp/apache-auth', { auth: { username: 'lab', password: 'pipette-42' } });
   const folder = join('.tmp', 'runs', 'technician');

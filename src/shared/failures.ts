@@ -19,7 +19,7 @@ export const FAILURE_REASONS = {
   too_large: 'A file is larger than the NAS accepts. Ask the NAS administrator to raise the upload limit.',
   verify_mismatch: 'The copy on the NAS differs from the device. Retry sends the differing files again.',
   nas_conflict:
-    'The run\'s folder on the NAS holds a file this run did not write. Nothing there was overwritten; Retry sends the whole run to a new folder.',
+    "The run's folder on the NAS holds a file this run did not write. Nothing there was overwritten; Retry sends the whole run to a new folder.",
   nas_copy_changed:
     'The copy on the NAS changed after it was verified (a file is missing or different). The device copy was kept; Retry sends the whole run to a new folder.',
   nas_name_refused:

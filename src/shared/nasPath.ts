@@ -80,7 +80,8 @@ export function nasPathFromTemplate(template: string, fields: { equipment_id: st
   if (!segments.length) throw new NasPathError('The NAS path template is empty; use for example {equipment_id}/{date}/{run_name}.');
   return segments.map((seg) => {
     const filled = seg.replace(/\{(equipment_id|run_name|date)\}/g, (_, key: keyof typeof fields) => fields[key]);
-    if (/[{}]/.test(filled)) throw new NasPathError(`The NAS path template has an unknown field in "${seg}"; use {equipment_id}, {date} or {run_name}.`);
+    if (/[{}]/.test(filled))
+      throw new NasPathError(`The NAS path template has an unknown field in "${seg}"; use {equipment_id}, {date} or {run_name}.`);
     return safeSegment(filled, 'The NAS folder name');
   });
 }

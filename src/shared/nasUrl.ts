@@ -39,7 +39,7 @@ export function nasUrlProblem(typed: string, appOrigin?: string): string | null 
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     if (!isLocalNetwork(url.hostname)) return `The NAS URL ${url.host} is not on the local network. ${HTTP_RULE}`;
     if (appOrigin?.startsWith('https:')) {
-      return 'This app is served over https://, so the browser blocks a NAS on http:// (mixed content). Use the NAS\'s https:// address.';
+      return "This app is served over https://, so the browser blocks a NAS on http:// (mixed content). Use the NAS's https:// address.";
     }
   }
   return null;

@@ -90,19 +90,23 @@ export function validateSettings(s: Settings, appOrigin?: string): FieldProblem<
   } catch (err) {
     return { field: 'pathTemplate', message: (err as Error).message };
   }
-  if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size') return { field: 'verifyMode', message: 'Verify mode is "checksum" or "size".' };
+  if (s.verifyMode !== 'checksum' && s.verifyMode !== 'size')
+    return { field: 'verifyMode', message: 'Verify mode is "checksum" or "size".' };
   if (!Number.isInteger(s.verifyPasses) || s.verifyPasses < 1 || s.verifyPasses > 10) {
     return { field: 'verifyPasses', message: 'Verify passes: a whole number from 1 to 10.' };
   }
   if (s.cleanupCheck !== 'checksum' && s.cleanupCheck !== 'size') {
     return { field: 'cleanupCheck', message: 'The check before freeing a run\'s device copy is "checksum" or "size".' };
   }
-  if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365)) return { field: 'retentionHours', message: 'Retention: from 0 to 8760 hours.' };
+  if (!(s.retentionHours >= 0 && s.retentionHours <= 24 * 365))
+    return { field: 'retentionHours', message: 'Retention: from 0 to 8760 hours.' };
   if (!(s.historyDays >= 0 && s.historyDays <= 3650)) return { field: 'historyDays', message: 'History: from 0 to 3650 days.' };
-  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 8) return { field: 'concurrency', message: 'Concurrent uploads: 1 to 8.' };
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1 || s.concurrency > 8)
+    return { field: 'concurrency', message: 'Concurrent uploads: 1 to 8.' };
   if (s.syncWindow) {
     const { startHour, endHour } = s.syncWindow;
-    if (![startHour, endHour].every((h) => Number.isInteger(h) && h >= 0 && h <= 24)) return { field: 'syncWindow', message: 'Sync window hours: 0 to 24.' };
+    if (![startHour, endHour].every((h) => Number.isInteger(h) && h >= 0 && h <= 24))
+      return { field: 'syncWindow', message: 'Sync window hours: 0 to 24.' };
   }
   return null;
 }

@@ -42,9 +42,7 @@ function Shell() {
           <Match when={route().view === 'settings'}>
             <SettingsPage />
           </Match>
-          <Match when={route().view === 'job' && (route() as { jobId: string }).jobId}>
-            {(jobId) => <JobPage jobId={jobId()} />}
-          </Match>
+          <Match when={route().view === 'job' && (route() as { jobId: string }).jobId}>{(jobId) => <JobPage jobId={jobId()} />}</Match>
         </Switch>
       </main>
       <footer class="app-footer" data-testid="app-version">

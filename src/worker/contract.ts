@@ -23,11 +23,7 @@ export type { DiagnosisCode } from '../shared/diagnosis';
 export type { RefusalCode } from '../shared/refusals';
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
-export type Ownership =
-  | { status: 'starting' }
-  | { status: 'owner' }
-  | { status: 'elsewhere' }
-  | { status: 'error'; message: string };
+export type Ownership = { status: 'starting' } | { status: 'owner' } | { status: 'elsewhere' } | { status: 'error'; message: string };
 
 /** What the worker pushes to the page: no polling anywhere. */
 export type WorkerEvent =

@@ -15,7 +15,10 @@ export class UnknownJobError extends Error {
 /** A UNIQUE or NOT NULL constraint refused a write (the seed's IntegrityError). */
 export class ConstraintError extends Error {
   override name = 'ConstraintError';
-  constructor(message: string, readonly column: string | null) {
+  constructor(
+    message: string,
+    readonly column: string | null,
+  ) {
     super(message);
   }
 }
@@ -115,7 +118,10 @@ export class NasRedirectError extends DavHttpError {
  */
 export class DestinationExistsError extends DavHttpError {
   override name = 'DestinationExistsError';
-  constructor(url: string, readonly destination: string) {
+  constructor(
+    url: string,
+    readonly destination: string,
+  ) {
     super('MOVE', 412, url);
   }
 }
@@ -223,7 +229,6 @@ export class StorageFullError extends Error {
     super(`The run needs ${formatBytes(neededBytes)}${free}; free some space (or let verified runs be cleaned up), then try again.`);
   }
 }
-
 
 /**
  * The refusal an expected error becomes on the wire (a full device, a bad name, an unknown job, a move the

@@ -19,7 +19,6 @@ import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
 import { createTestHooks } from './testHooks';
 
-
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };
 let stores: Stores | null = null;

@@ -23,7 +23,10 @@ test('the password is stored sealed, read back into the worker, and removed when
   const state = await saveSettings(store, vault, { ...defaults, username: 'lab', password: 'pip€tte-42' }, true);
   expect(state).toBe('set');
   expect(await rowsText(store)).not.toContain('pip€tte');
-  expect(await loadSettings(store, vault, defaults)).toMatchObject({ settings: { username: 'lab', password: 'pip€tte-42' }, passwordState: 'set' });
+  expect(await loadSettings(store, vault, defaults)).toMatchObject({
+    settings: { username: 'lab', password: 'pip€tte-42' },
+    passwordState: 'set',
+  });
   // A change that does not name the password keeps it.
   expect(await saveSettings(store, vault, { ...defaults, username: 'lab2', password: 'pip€tte-42' }, false)).toBeNull();
   expect(await loadSettings(store, vault, defaults)).toMatchObject({ settings: { username: 'lab2', password: 'pip€tte-42' } });
@@ -36,7 +39,10 @@ test('a password an older version kept in plain text is sealed on load and its p
   const { store, vault } = await setUp();
   await store.putSettings({ password: JSON.stringify('old-plain-secret'), nasUrl: JSON.stringify('http://NAS.lab.local:80/dav/a b/') });
   const loaded = await loadSettings(store, vault, defaults);
-  expect(loaded).toMatchObject({ settings: { password: 'old-plain-secret', nasUrl: 'http://nas.lab.local/dav/a%20b/' }, passwordState: 'set' });
+  expect(loaded).toMatchObject({
+    settings: { password: 'old-plain-secret', nasUrl: 'http://nas.lab.local/dav/a%20b/' },
+    passwordState: 'set',
+  });
   expect(await rowsText(store)).not.toContain('old-plain-secret');
   expect(await loadSettings(store, vault, defaults)).toMatchObject({ settings: { password: 'old-plain-secret' }, passwordState: 'set' });
 });

@@ -72,9 +72,13 @@ function validateSeedJob(input: SeedJob): FieldProblem<SeedJob> | null {
   const runPath = typeof input?.runPath === 'string' ? input.runPath.trim() : '';
   if (!equipmentId) return { field: 'equipmentId', message: 'Enter the equipment id (for example "hplc-02").' };
   if (equipmentId.length > MAX_EQUIPMENT_ID_CHARS) {
-    return { field: 'equipmentId', message: `The equipment id is ${equipmentId.length} characters long; use at most ${MAX_EQUIPMENT_ID_CHARS}.` };
+    return {
+      field: 'equipmentId',
+      message: `The equipment id is ${equipmentId.length} characters long; use at most ${MAX_EQUIPMENT_ID_CHARS}.`,
+    };
   }
-  if (UNSAFE_CHARS.test(equipmentId)) return { field: 'equipmentId', message: 'The equipment id contains control characters; type it again.' };
+  if (UNSAFE_CHARS.test(equipmentId))
+    return { field: 'equipmentId', message: 'The equipment id contains control characters; type it again.' };
   if (!runPath) return { field: 'runPath', message: "Enter the run path (the run's folder on this device)." };
   if (runPath.length > MAX_RUN_PATH_CHARS) {
     return { field: 'runPath', message: `The run path is ${runPath.length} characters long; use at most ${MAX_RUN_PATH_CHARS}.` };

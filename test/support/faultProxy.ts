@@ -78,7 +78,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     proxy.log.push(`${req.method} ${path}`);
-    const record: SeenRequest = { method: req.method ?? 'GET', path, authorization: 'authorization' in req.headers, bodyBytes: 0, answerBytes: 0 };
+    const record: SeenRequest = {
+      method: req.method ?? 'GET',
+      path,
+      authorization: 'authorization' in req.headers,
+      bodyBytes: 0,
+      answerBytes: 0,
+    };
     proxy.requests.push(record);
     req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.length));
     const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path), req.headers);
@@ -106,7 +112,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (fault?.type === 'respond') {
       req.resume();
-      req.on('end', () => res.writeHead(fault.status, { 'Content-Length': String(Buffer.byteLength(fault.body)), ...fault.headers }).end(fault.body));
+      req.on('end', () =>
+        res.writeHead(fault.status, { 'Content-Length': String(Buffer.byteLength(fault.body)), ...fault.headers }).end(fault.body),
+      );
       return;
     }
     if (fault?.type === 'stall') {

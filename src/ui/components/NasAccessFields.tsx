@@ -34,14 +34,19 @@ export function NasAccessFields(props: {
         />
         <Show when={unencrypted()}>
           <span id="nas-url-warning" class="hint msg-error" data-testid="unencrypted-warning">
-            Not encrypted: with http:// the password and the runs cross the network readable by anyone on it. Use https:// if the NAS
-            offers it.
+            Not encrypted: with http:// the password and the runs cross the network readable by anyone on it. Use https:// if the NAS offers
+            it.
           </span>
         </Show>
       </label>
       <label>
         NAS user
-        <input name="username" value={props.settings.username} autocomplete="username" onInput={(e) => props.onUsername(e.currentTarget.value)} />
+        <input
+          name="username"
+          value={props.settings.username}
+          autocomplete="username"
+          onInput={(e) => props.onUsername(e.currentTarget.value)}
+        />
       </label>
       <label>
         <span id="password-label">NAS password</span>

@@ -53,9 +53,19 @@ export function NewRunForm() {
         onPickFiles={() => filesInput.click()}
         onPicked={(run) => draft.take(run)}
       />
-      <PickedRunSummary files={draft.picked()} handedOver={draft.handedOver()} totalBytes={draft.totalBytes()} freeBytes={draft.freeBytes()} tooBig={draft.tooBig()} />
+      <PickedRunSummary
+        files={draft.picked()}
+        handedOver={draft.handedOver()}
+        totalBytes={draft.totalBytes()}
+        freeBytes={draft.freeBytes()}
+        tooBig={draft.tooBig()}
+      />
       <CopyProgress copied={draft.copied()} />
-      <button type="submit" class="primary" disabled={!draft.picked().length || draft.tooBig() || draft.copied() !== null || store.ownership().status !== 'owner'}>
+      <button
+        type="submit"
+        class="primary"
+        disabled={!draft.picked().length || draft.tooBig() || draft.copied() !== null || store.ownership().status !== 'owner'}
+      >
         Queue run
       </button>
       <FormMessage message={draft.message()} />
@@ -96,7 +106,9 @@ function createRunDraft(store: Store) {
     setCopied({ done: 0, total: totalBytes() });
     const name = runName();
     try {
-      const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) => setCopied({ done, total }));
+      const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) =>
+        setCopied({ done, total }),
+      );
       if (res.ok) {
         rememberEquipment(res.value.equipment_id);
         setMessage({ kind: 'ok', text: `Queued ${name} (${picked().length} files)` });
@@ -110,14 +122,32 @@ function createRunDraft(store: Store) {
     } catch (err) {
       // Not a refusal but a fault (a picked file that can no longer be read, a bug): the worker kept
       // nothing of the run, so say so, and leave the form ready for another try.
-      setMessage({ kind: 'error', text: `The run was not queued: ${(err as Error).message}. Nothing of it was kept; pick it again, then queue it.` });
+      setMessage({
+        kind: 'error',
+        text: `The run was not queued: ${(err as Error).message}. Nothing of it was kept; pick it again, then queue it.`,
+      });
     } finally {
       setCopied(null);
       void store.platform.refreshStorage();
     }
   }
 
-  return { equipmentId, setEquipmentId, runName, setRunName, picked, copied, message, setMessage, handedOver, take, totalBytes, freeBytes, tooBig, queue };
+  return {
+    equipmentId,
+    setEquipmentId,
+    runName,
+    setRunName,
+    picked,
+    copied,
+    message,
+    setMessage,
+    handedOver,
+    take,
+    totalBytes,
+    freeBytes,
+    tooBig,
+    queue,
+  };
 }
 
 type RunDraft = ReturnType<typeof createRunDraft>;
@@ -130,7 +160,8 @@ async function pickFolder(draft: RunDraft, folderInput: HTMLInputElement): Promi
     draft.take(await fromDirectoryHandle(await picker()));
   } catch (err) {
     // The person closed the picker: nothing to do. Anything else is worth saying.
-    if ((err as DOMException).name !== 'AbortError') draft.setMessage({ kind: 'error', text: `The folder could not be read: ${(err as Error).message}` });
+    if ((err as DOMException).name !== 'AbortError')
+      draft.setMessage({ kind: 'error', text: `The folder could not be read: ${(err as Error).message}` });
   }
 }
 

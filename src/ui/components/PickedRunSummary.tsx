@@ -5,7 +5,13 @@ import type { PickedFile } from '../store/pickedFiles';
 const LIST_FILES_UP_TO = 20;
 
 /** What was picked: where it came from, its size against the free space, and its files. */
-export function PickedRunSummary(props: { files: PickedFile[]; handedOver: boolean; totalBytes: number; freeBytes: number | null; tooBig: boolean }) {
+export function PickedRunSummary(props: {
+  files: PickedFile[];
+  handedOver: boolean;
+  totalBytes: number;
+  freeBytes: number | null;
+  tooBig: boolean;
+}) {
   return (
     <>
       <Show when={props.handedOver && props.files.length}>
@@ -20,8 +26,8 @@ export function PickedRunSummary(props: { files: PickedFile[]; handedOver: boole
         </p>
         <Show when={props.tooBig}>
           <p class="msg msg-error" role="alert" data-testid="too-big">
-            This run does not fit: it needs {formatBytes(props.totalBytes)} and the device has {formatBytes(props.freeBytes!)} free. Free some space
-            (verified runs are cleaned up after their retention), then pick it again.
+            This run does not fit: it needs {formatBytes(props.totalBytes)} and the device has {formatBytes(props.freeBytes!)} free. Free
+            some space (verified runs are cleaned up after their retention), then pick it again.
           </p>
         </Show>
         <details open={props.files.length <= LIST_FILES_UP_TO}>

@@ -10,7 +10,7 @@ export function SettingsPanel() {
   const store = useStore();
   const [loaded, { mutate }] = createResource(
     () => store.ownership().status === 'owner',
-    async (owner) => (owner ? (await store.getSettings()) : null),
+    async (owner) => (owner ? await store.getSettings() : null),
   );
   const [draft, setDraft] = createSignal<SettingsDraft>({});
   const [newPassword, setNewPassword] = createSignal('');
@@ -85,7 +85,11 @@ function SettingsForm(props: {
         />
         <SyncSettingsFields settings={props.settings} onChange={(key, value) => props.onChange(key, value)} />
       </div>
-      <SettingsActions passwordSet={props.settings.passwordState !== 'not-set'} onTest={() => props.onTest()} onClearPassword={() => props.onClearPassword()} />
+      <SettingsActions
+        passwordSet={props.settings.passwordState !== 'not-set'}
+        onTest={() => props.onTest()}
+        onClearPassword={() => props.onClearPassword()}
+      />
       <FormMessage message={props.message} />
       <DiagnosisMessage diagnosis={props.diagnosis} />
     </form>

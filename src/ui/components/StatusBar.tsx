@@ -12,7 +12,9 @@ export function StatusBar() {
   const paused = () => store.engine()?.paused ?? store.settings()?.paused ?? false;
   return (
     <div class="status-bar" data-testid="status-bar">
-      <Show when={store.engine()}>{(e) => <EngineStatusLine status={e()} unencrypted={isUnencrypted(store.settings()?.nasUrl ?? '')} />}</Show>
+      <Show when={store.engine()}>
+        {(e) => <EngineStatusLine status={e()} unencrypted={isUnencrypted(store.settings()?.nasUrl ?? '')} />}
+      </Show>
       <Show when={store.engine()}>
         <SyncSwitch paused={paused()} onToggle={() => void store.updateSettings({ paused: !paused() })} />
       </Show>
@@ -35,11 +37,18 @@ function EngineStatusLine(props: { status: EngineStatus; unencrypted: boolean })
         {nasWords(props.status)}
       </span>
       <Show when={props.unencrypted}>
-        <span class="pill" data-ok="false" data-testid="unencrypted-status" title="The NAS URL uses http://: nothing sent to it is encrypted.">
+        <span
+          class="pill"
+          data-ok="false"
+          data-testid="unencrypted-status"
+          title="The NAS URL uses http://: nothing sent to it is encrypted."
+        >
           NAS link not encrypted (http)
         </span>
       </Show>
-      <span class="pill">{props.status.waitingFor ?? (props.status.activeJobs.length ? `Syncing ${props.status.activeJobs.length} run(s)` : 'Idle')}</span>
+      <span class="pill">
+        {props.status.waitingFor ?? (props.status.activeJobs.length ? `Syncing ${props.status.activeJobs.length} run(s)` : 'Idle')}
+      </span>
       <Show when={props.status.engineError}>
         {(message) => (
           <span class="pill" data-ok="false" data-testid="engine-error">
@@ -53,7 +62,14 @@ function EngineStatusLine(props: { status: EngineStatus; unencrypted: boolean })
 
 function SyncSwitch(props: { paused: boolean; onToggle: () => void }) {
   return (
-    <button type="button" role="switch" class="switch" aria-checked={!props.paused} data-testid="sync-switch" onClick={() => props.onToggle()}>
+    <button
+      type="button"
+      role="switch"
+      class="switch"
+      aria-checked={!props.paused}
+      data-testid="sync-switch"
+      onClick={() => props.onToggle()}
+    >
       <span class="switch-track" aria-hidden="true" />
       Sync {props.paused ? 'paused' : 'on'}
     </button>

@@ -49,23 +49,56 @@ export function SyncSettingsFields(props: { settings: PageSettings; onChange: Se
       </label>
       <label>
         Verify
-        <select name="verifyMode" value={props.settings.verifyMode} onChange={(e) => props.onChange('verifyMode', e.currentTarget.value as PageSettings['verifyMode'])}>
+        <select
+          name="verifyMode"
+          value={props.settings.verifyMode}
+          onChange={(e) => props.onChange('verifyMode', e.currentTarget.value as PageSettings['verifyMode'])}
+        >
           <option value="checksum">Read back and compare checksums</option>
           <option value="size">Compare sizes only</option>
         </select>
       </label>
-      <NumberField label="Verify passes" name="verifyPasses" min={1} max={10} value={props.settings.verifyPasses} onInput={(v) => props.onChange('verifyPasses', v)} />
-      <NumberField label="Keep verified runs on the device (hours)" name="retentionHours" min={0} value={props.settings.retentionHours} onInput={(v) => props.onChange('retentionHours', v)} />
+      <NumberField
+        label="Verify passes"
+        name="verifyPasses"
+        min={1}
+        max={10}
+        value={props.settings.verifyPasses}
+        onInput={(v) => props.onChange('verifyPasses', v)}
+      />
+      <NumberField
+        label="Keep verified runs on the device (hours)"
+        name="retentionHours"
+        min={0}
+        value={props.settings.retentionHours}
+        onInput={(v) => props.onChange('retentionHours', v)}
+      />
       <label>
         Before freeing a run on the device, check the NAS copy
-        <select name="cleanupCheck" value={props.settings.cleanupCheck} onChange={(e) => props.onChange('cleanupCheck', e.currentTarget.value as PageSettings['cleanupCheck'])}>
+        <select
+          name="cleanupCheck"
+          value={props.settings.cleanupCheck}
+          onChange={(e) => props.onChange('cleanupCheck', e.currentTarget.value as PageSettings['cleanupCheck'])}
+        >
           <option value="size">Every file there with its size</option>
           <option value="checksum">Every file read back and its checksum compared</option>
         </select>
       </label>
-      <NumberField label="Uploads at once" name="concurrency" min={1} max={8} value={props.settings.concurrency} onInput={(v) => props.onChange('concurrency', v)} />
+      <NumberField
+        label="Uploads at once"
+        name="concurrency"
+        min={1}
+        max={8}
+        value={props.settings.concurrency}
+        onInput={(v) => props.onChange('concurrency', v)}
+      />
       <label class="check">
-        <input type="checkbox" name="keepScreenOn" checked={props.settings.keepScreenOn} onChange={(e) => props.onChange('keepScreenOn', e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          name="keepScreenOn"
+          checked={props.settings.keepScreenOn}
+          onChange={(e) => props.onChange('keepScreenOn', e.currentTarget.checked)}
+        />
         Keep the screen on while runs upload
       </label>
     </>

@@ -27,7 +27,9 @@ export function JobPage(props: { jobId: string }) {
     <Show when={detail.latest} fallback={<p class="empty">Loading…</p>}>
       {(d) => (
         <Show when={d().job} fallback={<JobGone />}>
-          {(job) => <JobDetail job={job()} files={d().files} events={d().events} now={now()} onDiscarded={() => (location.hash = '#/queue')} />}
+          {(job) => (
+            <JobDetail job={job()} files={d().files} events={d().events} now={now()} onDiscarded={() => (location.hash = '#/queue')} />
+          )}
         </Show>
       )}
     </Show>

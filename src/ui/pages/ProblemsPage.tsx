@@ -26,7 +26,9 @@ export function ProblemsPage() {
   });
   async function retryAll() {
     const res = await store.retryAll();
-    setMessage(res.ok ? { kind: 'ok', text: `Re-queued ${res.value} run${res.value === 1 ? '' : 's'}` } : { kind: 'error', text: res.error.message });
+    setMessage(
+      res.ok ? { kind: 'ok', text: `Re-queued ${res.value} run${res.value === 1 ? '' : 's'}` } : { kind: 'error', text: res.error.message },
+    );
   }
   return (
     <>

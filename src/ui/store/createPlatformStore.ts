@@ -122,7 +122,10 @@ function keepScreenOnWhileUploading(engine: () => EngineStatus | null, settings:
     const busy = (engine()?.activeJobs.length ?? 0) > 0 && (settings()?.keepScreenOn ?? true);
     const wl = (navigator as unknown as { wakeLock?: { request(t: 'screen'): Promise<{ release(): Promise<void> }> } }).wakeLock;
     if (busy && !wakeLock && wl) {
-      void wl.request('screen').then((lock) => (wakeLock = lock)).catch(() => undefined);
+      void wl
+        .request('screen')
+        .then((lock) => (wakeLock = lock))
+        .catch(() => undefined);
     } else if (!busy && wakeLock) {
       void wakeLock.release();
       wakeLock = null;

@@ -97,7 +97,19 @@ export function createQueueStore(): QueueStore {
 /** The calls that go straight to the worker. */
 const workerCalls: Pick<
   QueueStore,
-  'listRange' | 'get' | 'files' | 'history' | 'recordFailure' | 'stopSyncing' | 'retry' | 'retryAll' | 'discard' | 'takeOver' | 'addRun' | 'getSettings' | 'testConnection'
+  | 'listRange'
+  | 'get'
+  | 'files'
+  | 'history'
+  | 'recordFailure'
+  | 'stopSyncing'
+  | 'retry'
+  | 'retryAll'
+  | 'discard'
+  | 'takeOver'
+  | 'addRun'
+  | 'getSettings'
+  | 'testConnection'
 > = {
   listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
   get: (jobId) => api.get(jobId),

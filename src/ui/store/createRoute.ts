@@ -1,12 +1,7 @@
 import { createSignal, onCleanup } from 'solid-js';
 
 /** The views of the app; each has a hash of its own so the back button and a reload keep the place. */
-export type Route =
-  | { view: 'queue' }
-  | { view: 'new' }
-  | { view: 'problems' }
-  | { view: 'settings' }
-  | { view: 'job'; jobId: string };
+export type Route = { view: 'queue' } | { view: 'new' } | { view: 'problems' } | { view: 'settings' } | { view: 'job'; jobId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');

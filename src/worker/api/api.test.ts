@@ -44,11 +44,28 @@ test('the shipped API offers the operator only Retry, Stop syncing, Record failu
   const { api } = await harness();
   expect(Object.keys(api).sort()).toEqual(
     [
-      'subscribe', 'takeOver', 'engineStatus', 'prepareForUpdate', 'resumeAfterUpdateDeclined',
+      'subscribe',
+      'takeOver',
+      'engineStatus',
+      'prepareForUpdate',
+      'resumeAfterUpdateDeclined',
       'addRun',
-      'list', 'listRange', 'equipmentIds', 'counts', 'get', 'files', 'history', 'runSizes',
-      'recordFailure', 'retry', 'retryAll', 'stopSyncing', 'discard',
-      'getSettings', 'updateSettings', 'testConnection',
+      'list',
+      'listRange',
+      'equipmentIds',
+      'counts',
+      'get',
+      'files',
+      'history',
+      'runSizes',
+      'recordFailure',
+      'retry',
+      'retryAll',
+      'stopSyncing',
+      'discard',
+      'getSettings',
+      'updateSettings',
+      'testConnection',
     ].sort(),
   );
   for (const gone of ['move', 'enqueue', 'enqueueMany', 'testHooks']) expect(api, gone).not.toHaveProperty(gone);
@@ -106,7 +123,12 @@ describe('refusals', () => {
     const h = await harness();
     const { api } = h;
     const job = await h.queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
-    const many = refusal(await h.hooks.seedJobs([{ equipmentId: 'eq', runPath: '/runs/b' }, { equipmentId: 'eq', runPath: ' ' }]));
+    const many = refusal(
+      await h.hooks.seedJobs([
+        { equipmentId: 'eq', runPath: '/runs/b' },
+        { equipmentId: 'eq', runPath: ' ' },
+      ]),
+    );
     expect(many).toEqual({ code: 'invalid-input', field: 'runPath', message: expect.stringMatching(/^item 2: Enter the run path/) });
     expect(refusal(await api.updateSettings({ concurrency: 0 }))).toMatchObject({ code: 'invalid-input', field: 'concurrency' });
     expect(refusal(await api.updateSettings({ nasUrl: 'file:///etc/' }))).toMatchObject({ code: 'invalid-input', field: 'nasUrl' });
@@ -124,7 +146,10 @@ describe('refusals', () => {
     const escaping = refusal(await h.api.addRun({ equipmentId: 'eq', runName: 'r', files: [{ relPath: '../x', file: new Blob(['x']) }] }));
     expect(escaping).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/outside its run/) });
     expect(refusal(await h.api.addRun(aRun('r')))).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no files/) });
-    expect(refusal(await h.api.addRun(aRun('..', 'x')))).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no usable characters/) });
+    expect(refusal(await h.api.addRun(aRun('..', 'x')))).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/no usable characters/),
+    });
     expect(await h.queue.listAll()).toEqual([]);
     expect(existsSync(h.deviceRoot) ? await createNodeFileStore(h.deviceRoot).runIds() : []).toEqual([]);
   });
@@ -134,7 +159,10 @@ describe('refusals', () => {
     const first = await hooks.seedJob({ equipmentId: 'eq', runPath: '/runs/a' });
     expect(first.ok).toBe(true);
     expect(refusal(await hooks.seedJob({ equipmentId: 'eq2', runPath: ' /runs/a ' })).code).toBe('duplicate-run-path');
-    const batch = await hooks.seedJobs([{ equipmentId: 'eq', runPath: '/runs/b' }, { equipmentId: 'eq', runPath: '/runs/a' }]);
+    const batch = await hooks.seedJobs([
+      { equipmentId: 'eq', runPath: '/runs/b' },
+      { equipmentId: 'eq', runPath: '/runs/a' },
+    ]);
     expect(refusal(batch).code).toBe('duplicate-run-path');
     expect((await queue.listAll()).map((j) => j.run_path)).toEqual(['/runs/a']);
   });
@@ -156,13 +184,28 @@ describe('refusals', () => {
   test('illegal-move: what the state machine forbids is refused and the job is unchanged', async () => {
     const { api, hooks, queue } = await harness();
     const job = await queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
-    expect(refusal(await hooks.move(job.id, 'verified'))).toMatchObject({ code: 'illegal-move', message: 'a queued job cannot move to verified' });
-    expect(refusal(await api.retry(job.id))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/only a failed job can be retried/) });
-    expect(refusal(await api.discard(job.id))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/still being synced/) });
+    expect(refusal(await hooks.move(job.id, 'verified'))).toMatchObject({
+      code: 'illegal-move',
+      message: 'a queued job cannot move to verified',
+    });
+    expect(refusal(await api.retry(job.id))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/only a failed job can be retried/),
+    });
+    expect(refusal(await api.discard(job.id))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/still being synced/),
+    });
     expect(await queue.getById(job.id)).toEqual(job);
     const cleaned = await queue.transition(job.id, 'cleaned');
-    expect(refusal(await api.recordFailure(job.id, { error: 'x' }))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/cleaned job/) });
-    expect(refusal(await api.stopSyncing(job.id, 'why'))).toMatchObject({ code: 'illegal-move', message: 'a cleaned run cannot be stopped' });
+    expect(refusal(await api.recordFailure(job.id, { error: 'x' }))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/cleaned job/),
+    });
+    expect(refusal(await api.stopSyncing(job.id, 'why'))).toMatchObject({
+      code: 'illegal-move',
+      message: 'a cleaned run cannot be stopped',
+    });
     expect(await queue.getById(job.id)).toEqual(cleaned);
   });
 
@@ -188,7 +231,8 @@ describe('refusals', () => {
     ]);
     expect(refusal(big)).toEqual({
       code: 'storage',
-      message: 'The run needs 200 B and the device ran out of space while storing it; free some space (or let verified runs be cleaned up), then try again.',
+      message:
+        'The run needs 200 B and the device ran out of space while storing it; free some space (or let verified runs be cleaned up), then try again.',
     });
     expect(small.map((r) => r.ok)).toEqual([true, true]);
     const queued = await h.queue.listAll();
@@ -210,7 +254,12 @@ describe('happy paths', () => {
     expect(one).toMatchObject({ ok: true, value: { equipment_id: 'eq', run_path: '/runs/plate-3/', nas_path: 'eq/2025-06-01/plate-3' } });
     const given = await h.hooks.seedJob({ equipmentId: 'eq', runPath: '/runs/b', nasPath: 'kept/as/given' });
     expect(given).toMatchObject({ ok: true, value: { nas_path: 'kept/as/given' } });
-    expect(await h.hooks.seedJobs([{ equipmentId: 'eq', runPath: '/runs/c' }, { equipmentId: 'eq', runPath: '/runs/d' }])).toEqual({ ok: true, value: 2 });
+    expect(
+      await h.hooks.seedJobs([
+        { equipmentId: 'eq', runPath: '/runs/c' },
+        { equipmentId: 'eq', runPath: '/runs/d' },
+      ]),
+    ).toEqual({ ok: true, value: 2 });
     expect(wake).toHaveBeenCalledTimes(4);
     expect((await h.queue.listAll()).length).toBe(5);
   });
@@ -233,7 +282,10 @@ describe('happy paths', () => {
     expect(await api.get(other.id)).toEqual({ ok: true, value: other });
     expect(await api.get('nope')).toEqual({ ok: true, value: null });
     const files = await api.files(run.value.id);
-    expect(files.ok && files.value.map((f) => [f.rel_path, f.size])).toEqual([['plate/f0.csv', 3], ['plate/f1.csv', 2]]);
+    expect(files.ok && files.value.map((f) => [f.rel_path, f.size])).toEqual([
+      ['plate/f0.csv', 3],
+      ['plate/f1.csv', 2],
+    ]);
     expect(await api.runSizes([run.value.id])).toEqual({ ok: true, value: { [run.value.id]: { files: 2, bytes: 5 } } });
     await api.stopSyncing(other.id, 'wrong plate');
     expect(await api.history(other.id)).toMatchObject({ ok: true, value: [{ kind: 'stopped', detail: 'wrong plate' }] });
@@ -246,9 +298,15 @@ describe('happy paths', () => {
     const a = await queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
     const b = await queue.insert({ equipmentId: 'eq', runPath: '/runs/b' });
     expect(await hooks.move(a.id, 'running')).toMatchObject({ ok: true, value: { state: 'running' } });
-    expect(await api.recordFailure(a.id, { error: ' cable out ' })).toMatchObject({ ok: true, value: { state: 'queued', attempts: 1, last_error: 'cable out' } });
+    expect(await api.recordFailure(a.id, { error: ' cable out ' })).toMatchObject({
+      ok: true,
+      value: { state: 'queued', attempts: 1, last_error: 'cable out' },
+    });
     expect(await api.recordFailure(a.id, { error: 'disk gone', terminal: true })).toMatchObject({ ok: true, value: { state: 'failed' } });
-    expect(await api.stopSyncing(b.id, ' wrong plate ')).toMatchObject({ ok: true, value: { state: 'failed', last_error: 'stopped_by_operator: wrong plate' } });
+    expect(await api.stopSyncing(b.id, ' wrong plate ')).toMatchObject({
+      ok: true,
+      value: { state: 'failed', last_error: 'stopped_by_operator: wrong plate' },
+    });
     expect(await api.retry(a.id)).toMatchObject({ ok: true, value: { state: 'queued', attempts: 0, last_error: null } });
     expect(await api.retryAll()).toEqual({ ok: true, value: 1 });
     expect(wake).toHaveBeenCalledTimes(2);
@@ -286,7 +344,7 @@ describe('happy paths', () => {
     expect(await h.api.testConnection()).toMatchObject({ ok: true, value: { ok: true, code: 'ok' } });
   });
 
-  test('settings: the password goes in and never comes out; the NAS URL is stored in the browser\'s form', async () => {
+  test("settings: the password goes in and never comes out; the NAS URL is stored in the browser's form", async () => {
     const h = await harness();
     const secret = 'pip€tte-42';
     const set = await h.api.updateSettings({ password: secret, nasUrl: 'http://NAS.lab.local:80/dav/run data/é' });
@@ -297,7 +355,10 @@ describe('happy paths', () => {
     expect(JSON.stringify(read)).not.toContain(secret);
     expect(JSON.stringify(set)).not.toContain(secret);
     // What the page read back, handed in again as a change, is not a setting and changes nothing.
-    expect(await h.api.updateSettings({ ...(read.ok ? read.value : {}), concurrency: 4 })).toMatchObject({ ok: true, value: { passwordState: 'set' } });
+    expect(await h.api.updateSettings({ ...(read.ok ? read.value : {}), concurrency: 4 })).toMatchObject({
+      ok: true,
+      value: { passwordState: 'set' },
+    });
     expect(h.saved.at(-1)).toMatchObject({ password: secret, concurrency: 4 });
     expect(h.saved.at(-1)).not.toHaveProperty('passwordState');
     expect(await h.api.updateSettings({ password: '' })).toMatchObject({ ok: true, value: { passwordState: 'not-set' } });

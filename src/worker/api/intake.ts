@@ -10,7 +10,11 @@ export async function addRun(
   run: NewRun,
   onProgress?: (bytesDone: number, bytesTotal: number) => void,
 ): Promise<Result<SyncJobRow>> {
-  const request = { equipmentId: run.equipmentId, runName: run.runName, files: run.files.map((f) => ({ relPath: f.relPath, body: f.file })) };
+  const request = {
+    equipmentId: run.equipmentId,
+    runName: run.runName,
+    files: run.files.map((f) => ({ relPath: f.relPath, body: f.file })),
+  };
   const added = await withQueue(deps, ({ runFiles }) =>
     intakeRun({ runFiles, files: deps.files, settings: deps.settings(), now: deps.now(), freeBytes: deps.freeBytes, onProgress }, request),
   );

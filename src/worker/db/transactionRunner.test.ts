@@ -87,7 +87,9 @@ test('when the COMMIT itself is refused, each call of the batch runs again alone
   await runner.open();
   // A deferred foreign key is checked at COMMIT only: the one real way to have SQLite refuse a COMMIT
   // in memory, as a full device can refuse the WAL append of a COMMIT on OPFS.
-  db.exec('PRAGMA foreign_keys = ON; CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+  db.exec(
+    'PRAGMA foreign_keys = ON; CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (p TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)',
+  );
   const insert = (sql: string) => runner.write([], (d) => void d.exec(sql));
   const calls = await Promise.allSettled([
     insert("INSERT INTO parent VALUES ('a')"),

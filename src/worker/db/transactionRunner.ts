@@ -134,7 +134,10 @@ function settle(db: Database, batch: PendingOp[]): Outcome[] {
   const outcomes: (Outcome | undefined)[] = new Array(batch.length);
   let left = batch.map((_, i) => i);
   while (left.length) {
-    const attempt = tryTransaction(db, left.map((i) => batch[i]));
+    const attempt = tryTransaction(
+      db,
+      left.map((i) => batch[i]),
+    );
     if (attempt.kind === 'committed') {
       left.forEach((i, k) => (outcomes[i] = attempt.outcomes[k]));
       break;

@@ -97,7 +97,10 @@ async function uniqueNasPath(runFiles: RunFiles, nasPath: string): Promise<strin
 
 /** The path as given, when its NAS form differs by more than dropped "." and empty segments; else null. */
 function originalIfRenamed(given: string, stored: string): string | null {
-  const plain = given.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const plain = given
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
   return plain === stored ? null : plain;
 }
 

@@ -55,7 +55,8 @@ export async function claimIsOurs(dav: DavClient, folder: string[], claim: NasCl
   return found !== null && isOurs(found, claim);
 }
 
-const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) => found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
+const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) =>
+  found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
 
 /** 'claimed' afresh, 'resumed' (this job's claim was there), or false: the folder is not this run's. */
 async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<'claimed' | 'resumed' | false> {

@@ -167,7 +167,9 @@ export class SyncEngine {
     let free = this.deps.settings().concurrency - this.active.size;
     if (free > 0) {
       const idle = (j: SyncJobRow) => !this.active.has(j.id);
-      const cleanups = (await queue.listInState(SyncJobState.CLEANUP_ELIGIBLE)).filter((j) => idle(j) && (this.cleanupNotBefore.get(j.id) ?? 0) <= now);
+      const cleanups = (await queue.listInState(SyncJobState.CLEANUP_ELIGIBLE)).filter(
+        (j) => idle(j) && (this.cleanupNotBefore.get(j.id) ?? 0) <= now,
+      );
       const resumed = (await queue.listInState(SyncJobState.AWAITING_VERIFY)).filter(idle);
       const due = (await schedule.dueJobs(formatInstant(now), free + this.active.size)).filter(idle);
       for (const job of [...cleanups, ...resumed, ...due]) {
@@ -234,7 +236,8 @@ export class SyncEngine {
   private launch(job: SyncJobRow): void {
     const controller = new AbortController();
     const ctx = { deps: this.deps, signal: AbortSignal.any([this.stopper.signal, controller.signal]) };
-    const work = job.state === SyncJobState.CLEANUP_ELIGIBLE ? this.cleanUp(ctx, job) : runJob(ctx, job, controller.signal, () => this.probe());
+    const work =
+      job.state === SyncJobState.CLEANUP_ELIGIBLE ? this.cleanUp(ctx, job) : runJob(ctx, job, controller.signal, () => this.probe());
     const done = work
       .then((reachedNas) => {
         if (reachedNas) this.nasReachable = true;

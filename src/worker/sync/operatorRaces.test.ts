@@ -173,7 +173,15 @@ function expectOnNas(server: NasServer, runName: string, run: Run): void {
 const deviceCopyKept = (r: RaceRig, jobId: string) => [0, 1].every((seq) => existsSync(join(r.deviceRoot, jobId, `f${seq}`)));
 
 /** The job as the outcome says, and (where the job is off the NAS now) nothing more for it on the NAS. */
-async function check(r: RaceRig, want: Outcome, result: Result<unknown>, jobId: string, runName: string, run: Run, since: { log: number; events: number }) {
+async function check(
+  r: RaceRig,
+  want: Outcome,
+  result: Result<unknown>,
+  jobId: string,
+  runName: string,
+  run: Run,
+  since: { log: number; events: number },
+) {
   const job = () => r.stores.queue.getById(jobId);
   const newRequests = () => r.nas.proxy.log.slice(since.log).filter(inFolder(runName));
   const newEvents = async () => (await r.stores.history.listEvents(jobId)).slice(since.events).map((e) => e.kind);

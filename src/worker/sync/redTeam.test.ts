@@ -35,12 +35,18 @@ async function rigOn(settings = {}, nas: NasServer | NasKind = 'embedded', idleT
 async function ownNas(kind: NasKind): Promise<NasServer> {
   const dir = mkdtempSync(join(tmpdir(), 'exlab-red-'));
   const nas = await startNas(kind, dir);
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => nas.stop());
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => nas.stop(),
+  );
   return nas;
 }
 
 const intake = (rig: Rig, runName: string, files: RunFiles) =>
-  rig.intake(runName, files.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  rig.intake(
+    runName,
+    files.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
 
 /** The job once the engine has made up its mind: done, failed, or an attempt spent (the fake clock holds the retry). */
 const decided = (rig: Rig, jobId: string) =>
@@ -68,15 +74,18 @@ async function dropAnswerOnce(rig: Rig, match: (method: string, path: string) =>
     const path = req.url ?? '/';
     const drop = !dropped && match(req.method ?? '', decodeURIComponent(path));
     if (drop) dropped = true;
-    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers: { ...req.headers, host: upstream.host } }, (up) => {
-      if (drop) {
-        up.resume();
-        up.on('end', () => req.socket.destroy());
-        return;
-      }
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path, headers: { ...req.headers, host: upstream.host } },
+      (up) => {
+        if (drop) {
+          up.resume();
+          up.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
@@ -87,8 +96,8 @@ async function dropAnswerOnce(rig: Rig, match: (method: string, path: string) =>
   return { dropped: () => dropped };
 }
 
-describe('the operator\'s word', () => {
-  test('Stop syncing during the reaper\'s last read-back: no request for the job goes on, and the engine takes new work', async () => {
+describe("the operator's word", () => {
+  test("Stop syncing during the reaper's last read-back: no request for the job goes on, and the engine takes new work", async () => {
     // The production idle timeout (30 s): a NAS that takes the read-back and never answers.
     const rig = await rigOn({ retentionHours: 1, verifyMode: 'size', cleanupCheck: 'checksum' }, 'embedded', 30_000);
     const a = await intake(rig, 'run-a', [{ relPath: 'a.csv', text: 'alpha' }]);
@@ -97,7 +106,7 @@ describe('the operator\'s word', () => {
     let readBackOpen = false;
     rig.proxy.fault = (m, p) => (m === 'GET' && p.endsWith('/run-a/a.csv') && (readBackOpen = true) ? { type: 'hang' } : null);
     rig.clock.advance(3_600_000);
-    await until('the reaper\'s read-back', () => readBackOpen);
+    await until("the reaper's read-back", () => readBackOpen);
     // The operator stops the run through the API, which tells the engine to drop the job's work.
     expect((await apiStopSyncing(apiDeps(rig), a.id, 'wrong sample')).ok).toBe(true);
     const b = await intake(rig, 'run-b', [{ relPath: 'b.csv', text: 'bravo' }]);
@@ -110,7 +119,10 @@ describe('the operator\'s word', () => {
   test('a change of NAS mid-run puts the job back without spending an attempt, and it lands whole on the new NAS', async () => {
     const second = await ownNas('embedded');
     const rig = await rigOn({ concurrency: 1 }, 'embedded', 30_000);
-    const run = [{ relPath: 'a.csv', text: 'alpha' }, { relPath: 'b.csv', text: 'bravo' }];
+    const run = [
+      { relPath: 'a.csv', text: 'alpha' },
+      { relPath: 'b.csv', text: 'bravo' },
+    ];
     rig.proxy.fault = (m, p) => (m === 'PUT' && /-1$/.test(p) ? { type: 'hang' } : null);
     const job = await intake(rig, 'run', run);
     rig.engine.start();
@@ -124,25 +136,27 @@ describe('the operator\'s word', () => {
     expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
     expect(nasTree(join(second.davRoot, done.nas_path!))).toEqual(runHashes(run));
   });
-
 });
 
 describe('offline never spends retries', () => {
-  test.each(['apache'] as const)('on %s, the answer to a file\'s MOVE lost with the connection: the run ends without a spent attempt', async (kind) => {
-    const rig = await rigOn({}, kind);
-    const run = [{ relPath: 'a.csv', text: 'alpha' }];
-    const drop = await dropAnswerOnce(rig, (m, p) => m === 'MOVE' && /-0$/.test(p));
-    const job = await intake(rig, 'run', run);
-    rig.engine.start();
-    const done = await decided(rig, job.id);
-    expect(drop.dropped()).toBe(true);
-    // Before the fix: retryDroppedConnection sends the MOVE again "safe to repeat"; the source is gone (404), which
-    // is counted as a NAS error (attempts 1, 30 s backoff) though the file is on the NAS.
-    expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
-    expect(nasTree(join(rig.davRoot, done.nas_path!))).toEqual(runHashes(run));
-  });
+  test.each(['apache'] as const)(
+    "on %s, the answer to a file's MOVE lost with the connection: the run ends without a spent attempt",
+    async (kind) => {
+      const rig = await rigOn({}, kind);
+      const run = [{ relPath: 'a.csv', text: 'alpha' }];
+      const drop = await dropAnswerOnce(rig, (m, p) => m === 'MOVE' && /-0$/.test(p));
+      const job = await intake(rig, 'run', run);
+      rig.engine.start();
+      const done = await decided(rig, job.id);
+      expect(drop.dropped()).toBe(true);
+      // Before the fix: retryDroppedConnection sends the MOVE again "safe to repeat"; the source is gone (404), which
+      // is counted as a NAS error (attempts 1, 30 s backoff) though the file is on the NAS.
+      expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
+      expect(nasTree(join(rig.davRoot, done.nas_path!))).toEqual(runHashes(run));
+    },
+  );
 
-  test('the answer to the run folder\'s MKCOL lost with the connection: the run keeps its folder, no stray empty one', async () => {
+  test("the answer to the run folder's MKCOL lost with the connection: the run keeps its folder, no stray empty one", async () => {
     const rig = await rigOn();
     const drop = await dropAnswerOnce(rig, (m, p) => m === 'MKCOL' && p.endsWith('/run/'));
     const job = await intake(rig, 'run', [{ relPath: 'a.csv', text: 'alpha' }]);
@@ -156,7 +170,12 @@ describe('offline never spends retries', () => {
 
   test('a captive portal that answers every request 200 with a login page spends no attempt', async () => {
     const rig = await rigOn();
-    rig.proxy.fault = () => ({ type: 'respond', status: 200, body: '<html><body>Log in to Guest Wi-Fi</body></html>', headers: { 'Content-Type': 'text/html' } });
+    rig.proxy.fault = () => ({
+      type: 'respond',
+      status: 200,
+      body: '<html><body>Log in to Guest Wi-Fi</body></html>',
+      headers: { 'Content-Type': 'text/html' },
+    });
     const job = await intake(rig, 'run', [{ relPath: 'a.csv', text: 'alpha' }]);
     rig.engine.start();
     const done = await rig.waitFor(job.id, (j) => j.last_error !== null || j.state === 'failed', 'the first error');
@@ -167,7 +186,7 @@ describe('offline never spends retries', () => {
   });
 });
 
-test('abort listeners do not pile up on the job\'s signal, one per file sent', async () => {
+test("abort listeners do not pile up on the job's signal, one per file sent", async () => {
   const rig = await rigOn();
   const job = new AbortController();
   const dav = createDavClient({ baseUrl: rig.settings.nasUrl, upload: fetchUpload, signal: job.signal });
@@ -181,7 +200,10 @@ describe('names', () => {
   for (const reserved of ['manifest-sha256.txt', '.exlab-claim.json']) {
     test(`a run whose top folder is named "${reserved}" is refused at intake with what to do, or lands whole`, async () => {
       const rig = await rigOn();
-      const run = [{ relPath: `${reserved}/notes.txt`, text: 'notes' }, { relPath: 'a.csv', text: 'alpha' }];
+      const run = [
+        { relPath: `${reserved}/notes.txt`, text: 'notes' },
+        { relPath: 'a.csv', text: 'alpha' },
+      ];
       const job = await intake(rig, 'run', run).catch((err: Error) => err);
       // Refused at intake, saying what to do, is one good answer; landing whole on the NAS is the other.
       if (job instanceof Error) return expect(job.message).toMatch(/rename/);
@@ -202,7 +224,8 @@ describe('names', () => {
       mkdirSync(taken, { recursive: true });
       writeFileSync(join(taken, 'data.csv'), 'copied there by hand');
       // Made here as root: Apache's workers (www-data) must own the folders they are to write into.
-      if (kind === 'apache') for (const d of [join(nas.davRoot, 'hplc-01'), join(nas.davRoot, 'hplc-01', '2025-06-01')]) chownSync(d, 33, 33);
+      if (kind === 'apache')
+        for (const d of [join(nas.davRoot, 'hplc-01'), join(nas.davRoot, 'hplc-01', '2025-06-01')]) chownSync(d, 33, 33);
       const run = [{ relPath: 'data.csv', text: 'the run' }];
       const job = await intake(rig, name, run);
       rig.engine.start();
@@ -214,7 +237,7 @@ describe('names', () => {
     });
   }
 
-  test('on a NAS that answers MKCOL of an existing folder 201 again, a folder with files and no claim is still not this run\'s', async () => {
+  test("on a NAS that answers MKCOL of an existing folder 201 again, a folder with files and no claim is still not this run's", async () => {
     const rig = await rigOn();
     // A run folder from before claims (every run synced by the previous version), or one copied by hand.
     const old = join(rig.davRoot, 'hplc-01', '2025-06-01', 'run');
@@ -232,10 +255,18 @@ describe('names', () => {
 
   test('a NAS that reports names decomposed (NFD, as HFS+ or a formD ZFS share does) verifies a run with accented names', async () => {
     const rig = await rigOn({ verifyMode: 'size' });
-    const run = [{ relPath: 'Probe Müller.csv', text: 'ä ö ü' }, { relPath: 'échantillons/été.txt', text: 'summer' }];
+    const run = [
+      { relPath: 'Probe Müller.csv', text: 'ä ö ü' },
+      { relPath: 'échantillons/été.txt', text: 'summer' },
+    ];
     // The server stores what it is sent and finds a name in either form; its listings spell names in NFD.
-    const nfdSegment = (s: string) => (decodeURIComponent(s).normalize('NFD') === decodeURIComponent(s) ? s : encodeURIComponent(decodeURIComponent(s).normalize('NFD')));
-    const nfd = (xml: string) => xml.replace(/(href>)([^<]*)(<)/g, (_, open: string, href: string, close: string) => open + href.split('/').map(nfdSegment).join('/') + close);
+    const nfdSegment = (s: string) =>
+      decodeURIComponent(s).normalize('NFD') === decodeURIComponent(s) ? s : encodeURIComponent(decodeURIComponent(s).normalize('NFD'));
+    const nfd = (xml: string) =>
+      xml.replace(
+        /(href>)([^<]*)(<)/g,
+        (_, open: string, href: string, close: string) => open + href.split('/').map(nfdSegment).join('/') + close,
+      );
     rig.proxy.fault = (m) => (m === 'PROPFIND' ? { type: 'rewrite', edit: nfd } : null);
     const job = await intake(rig, 'run', run);
     rig.engine.start();
@@ -267,8 +298,17 @@ test('group commit: one call that fills the device fails alone; the call beside 
   // No page may be added (a full OPFS); both calls arrive together, so they share one transaction.
   db.exec(`PRAGMA max_page_count = ${Number(db.selectValue('PRAGMA page_count'))}`);
   const fits = queue.transition(job.id, 'running');
-  const files = Array.from({ length: 300 }, (_, i) => ({ seq: i, rel_path: `plate/${'well-'.repeat(30)}${i}.csv`, size: 1, sha256: 'ab'.repeat(32), original_path: null }));
-  const [small, big] = await Promise.allSettled([fits, runFiles.insertRun({ jobId: 'big', runPath: '/runs/big', equipmentId: 'eq' }, files)]);
+  const files = Array.from({ length: 300 }, (_, i) => ({
+    seq: i,
+    rel_path: `plate/${'well-'.repeat(30)}${i}.csv`,
+    size: 1,
+    sha256: 'ab'.repeat(32),
+    original_path: null,
+  }));
+  const [small, big] = await Promise.allSettled([
+    fits,
+    runFiles.insertRun({ jobId: 'big', runPath: '/runs/big', equipmentId: 'eq' }, files),
+  ]);
   expect(big).toMatchObject({ status: 'rejected', reason: { name: 'DatabaseFullError' } });
   // Before the fix: SQLite rolled the whole transaction back and every call of the batch is rejected with the full
   // device's error, the one that fits included (it commits when sent alone); issue #12 point 4.

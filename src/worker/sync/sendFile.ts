@@ -40,7 +40,8 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
   } catch (err) {
     // 404: the temporary is gone, so an earlier try of this MOVE (whose answer the connection lost, and
     // which was sent again at once) may have done it: the final name then holds these very bytes.
-    if (err instanceof DestinationExistsError || (err instanceof DavHttpError && err.status === 404)) await adoptOrRefuse(t, file, temp, final, err);
+    if (err instanceof DestinationExistsError || (err instanceof DavHttpError && err.status === 404))
+      await adoptOrRefuse(t, file, temp, final, err);
     else if (await refusesName(t, err, final)) {
       await t.dav.deleteResource(temp);
       throw new NameRefusedError(file.rel_path, (err as DavHttpError).status);
@@ -58,10 +59,14 @@ async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: 
   const there = await t.dav.statFile(final);
   // Nothing under the final name after a 404: the temporary went missing; that MOVE simply failed.
   if (there === null && !(err instanceof DestinationExistsError)) throw err;
-  const same = there !== null && !there.collection && there.size === file.size && (await readBackSha256(t.dav, final, t.ctx.signal)) === file.sha256;
+  const same =
+    there !== null && !there.collection && there.size === file.size && (await readBackSha256(t.dav, final, t.ctx.signal)) === file.sha256;
   // The temporary is this job's own, under a name made from its id: it goes either way.
   await t.dav.deleteResource(temp);
-  if (!same) throw new NasConflictError(`${file.rel_path}: the run's NAS folder already holds something else under this name; it was not overwritten`);
+  if (!same)
+    throw new NasConflictError(
+      `${file.rel_path}: the run's NAS folder already holds something else under this name; it was not overwritten`,
+    );
 }
 
 /**

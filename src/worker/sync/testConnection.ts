@@ -30,7 +30,11 @@ export async function testConnection(dav: DavClient, fetchFn: typeof fetch = fet
   } catch (err) {
     const d = await explain(err, dav.baseUrl, fetchFn, blockedByPolicy);
     return d.code === 'auth' || d.code === 'error'
-      ? { ok: false, code: 'not-writable', message: `The NAS folder can be read but not written (${d.message}). Give this user write access to ${dav.baseUrl}.` }
+      ? {
+          ok: false,
+          code: 'not-writable',
+          message: `The NAS folder can be read but not written (${d.message}). Give this user write access to ${dav.baseUrl}.`,
+        }
       : d;
   }
   return { ok: true, code: 'ok', message: `Connected: ${dav.baseUrl} can be read and written.` };
@@ -45,7 +49,11 @@ async function explain(err: unknown, url: string, fetchFn: typeof fetch, blocked
       return { ok: false, code: 'auth', message: `The NAS refused the user or password (${err.status}). Check them.` };
     }
     if (err.status === 404 || err.status === 409) {
-      return { ok: false, code: 'not-found', message: `There is no WebDAV folder at ${url} (${err.status}). Create it on the NAS or correct the URL.` };
+      return {
+        ok: false,
+        code: 'not-found',
+        message: `There is no WebDAV folder at ${url} (${err.status}). Create it on the NAS or correct the URL.`,
+      };
     }
     return { ok: false, code: 'error', message: `The NAS answered ${err.status} to ${err.operation}.` };
   }

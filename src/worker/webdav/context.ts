@@ -100,7 +100,12 @@ export async function sendOnce(ctx: DavContext, method: string, url: string, opt
  */
 async function redirectTarget(ctx: DavContext, url: string): Promise<string | null> {
   try {
-    const res = await ctx.fetch(url, { method: 'GET', credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(ctx.idleTimeoutMs) });
+    const res = await ctx.fetch(url, {
+      method: 'GET',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(ctx.idleTimeoutMs),
+    });
     await res.body?.cancel().catch(() => undefined);
     return res.redirected ? res.url : null;
   } catch {
@@ -115,7 +120,13 @@ export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
  * The whole body as text, with the idle timeout still applying while it streams in. More than `maxBytes`
  * is refused with ResponseTooLargeError as soon as it is seen: the reading stops, memory stays bounded.
  */
-export async function readText(res: Response, method: string, url: string, idleTimeoutMs: number, maxBytes = MAX_TEXT_BYTES): Promise<string> {
+export async function readText(
+  res: Response,
+  method: string,
+  url: string,
+  idleTimeoutMs: number,
+  maxBytes = MAX_TEXT_BYTES,
+): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
@@ -138,12 +149,7 @@ export async function readText(res: Response, method: string, url: string, idleT
  * makes no garbage, where one new array per chunk grew the worker by 50-130 MB before GC caught up.
  * A yielded chunk is only valid until the next one is asked for.
  */
-export async function* readChunks(
-  res: Response,
-  method: string,
-  url: string,
-  idleTimeoutMs: number,
-): AsyncGenerator<Uint8Array> {
+export async function* readChunks(res: Response, method: string, url: string, idleTimeoutMs: number): AsyncGenerator<Uint8Array> {
   if (!res.body) return;
   let byob: ReadableStreamBYOBReader | null = null;
   try {
@@ -161,7 +167,9 @@ export async function* readChunks(
       });
       let step: ReadableStreamReadResult<Uint8Array>;
       try {
-        const read = byob ? byob.read(new Uint8Array(buffer, 0, BYOB_CHUNK_BYTES)) : (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        const read = byob
+          ? byob.read(new Uint8Array(buffer, 0, BYOB_CHUNK_BYTES))
+          : (reader as ReadableStreamDefaultReader<Uint8Array>).read();
         step = await Promise.race([read, stalled]);
       } catch (err) {
         if (err instanceof TimeoutError) throw err;

@@ -30,7 +30,10 @@ describe.each(['apache', 'embedded', 'nginx'] as const)('on %s', (kind) => {
     for (let round = 0; round < 40; round++) {
       const paths = [['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a', 'd'], ['a', 'b', 'c', 'e']].map((p) => [`round-${round}`, ...p]);
       const outcomes = await Promise.allSettled(paths.map((p) => dav.createCollections(p)));
-      expect(outcomes.filter((o) => o.status === 'rejected'), `round ${round}`).toEqual([]);
+      expect(
+        outcomes.filter((o) => o.status === 'rejected'),
+        `round ${round}`,
+      ).toEqual([]);
       for (const p of paths) expect(statSync(join(nas.davRoot, ...p)).isDirectory()).toBe(true);
     }
     expect(existsSync(join(nas.davRoot, 'round-39', 'a', 'b', 'c', 'e'))).toBe(true);

@@ -31,7 +31,13 @@ afterAll(async () => {
 });
 
 test('every operation on a redirecting NAS URL fails nas_redirect naming the target; the target gets nothing', async () => {
-  const dav = createDavClient({ baseUrl: `${redirecting.origin}/dav/`, username: 'lab', password: 'secret', upload: fetchUpload, idleTimeoutMs: 2_000 });
+  const dav = createDavClient({
+    baseUrl: `${redirecting.origin}/dav/`,
+    username: 'lab',
+    password: 'secret',
+    upload: fetchUpload,
+    idleTimeoutMs: 2_000,
+  });
   const big = new Blob([new Uint8Array(2 * 1024 * 1024)]);
   const attempts: [string, () => Promise<unknown>][] = [
     ['PROPFIND', () => dav.propfind([], 0)],
@@ -41,7 +47,10 @@ test('every operation on a redirecting NAS URL fails nas_redirect naming the tar
     ['MOVE', () => dav.moveFile(['run', 'a'], ['run', 'b'])],
   ];
   for (const [method, attempt] of attempts) {
-    const err = await attempt().then(() => null, (e: unknown) => e);
+    const err = await attempt().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err, method).toBeInstanceOf(NasRedirectError);
     const redirect = err as NasRedirectError;
     expect(redirect.operation).toBe(method);

@@ -29,7 +29,12 @@ const dav = () => createDavClient({ baseUrl: `${proxy.origin}/dav/`, upload: fet
 test('a listing larger than the limit is refused as it streams in, with a typed error', async () => {
   proxy.fault = (method) => (method === 'PROPFIND' ? { type: 'huge', bytes: 100 * 1024 * 1024 } : null);
   const heapBefore = process.memoryUsage().heapUsed;
-  const err = await dav().listFilesDeep(['run']).then(() => null, (e: unknown) => e);
+  const err = await dav()
+    .listFilesDeep(['run'])
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(ResponseTooLargeError);
   expect(err).toMatchObject({ operation: 'PROPFIND', maxBytes: MAX_TEXT_BYTES });
   expect(classify(err)).toMatchObject({ code: 'nas_answer_too_large' });
