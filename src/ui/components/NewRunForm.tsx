@@ -39,13 +39,7 @@ export function NewRunForm() {
       onDragLeave={drop.onDragLeave}
       onDrop={drop.onDrop}
     >
-      <div class="fields">
-        <EquipmentField value={draft.equipmentId()} onInput={draft.setEquipmentId} />
-        <label>
-          Run name
-          <input name="runName" value={draft.runName()} onInput={(e) => draft.setRunName(e.currentTarget.value)} required />
-        </label>
-      </div>
+      <RunNameFields draft={draft} />
       <RunFilePicker
         folderRef={(el) => (folderInput = el)}
         filesRef={(el) => (filesInput = el)}
@@ -73,6 +67,19 @@ export function NewRunForm() {
   );
 }
 
+/** The equipment id and the run's name. */
+function RunNameFields(props: { draft: RunDraft }) {
+  return (
+    <div class="fields">
+      <EquipmentField value={props.draft.equipmentId()} onInput={props.draft.setEquipmentId} />
+      <label>
+        Run name
+        <input name="runName" value={props.draft.runName()} onInput={(e) => props.draft.setRunName(e.currentTarget.value)} required />
+      </label>
+    </div>
+  );
+}
+
 /** The run being put together: equipment, name and files, until the worker has stored and queued it. */
 function createRunDraft(store: Store) {
   const [equipmentId, setEquipmentId] = createSignal(recentEquipment()[0] ?? '');
@@ -93,12 +100,7 @@ function createRunDraft(store: Store) {
     setMessage(null);
   }
 
-  const totalBytes = () => picked().reduce((n, f) => n + f.file.size, 0);
-  const freeBytes = () => {
-    const s = store.platform.storage();
-    return s.quotaBytes === null || s.usageBytes === null ? null : Math.max(0, s.quotaBytes - s.usageBytes);
-  };
-  const tooBig = () => freeBytes() !== null && totalBytes() > freeBytes()!;
+  const { totalBytes, freeBytes, tooBig } = runSize(store, picked);
 
   /** Hand the run to the worker; `onQueued` runs once it is stored and queued. */
   async function queue(onQueued: () => void) {
@@ -120,12 +122,8 @@ function createRunDraft(store: Store) {
         setMessage({ kind: 'error', text: res.error.message });
       }
     } catch (err) {
-      // Not a refusal but a fault (a picked file that can no longer be read, a bug): the worker kept
-      // nothing of the run, so say so, and leave the form ready for another try.
-      setMessage({
-        kind: 'error',
-        text: `The run was not queued: ${(err as Error).message}. Nothing of it was kept; pick it again, then queue it.`,
-      });
+      // The form is left ready for another try.
+      setMessage(faultMessage(err));
     } finally {
       setCopied(null);
       void store.platform.refreshStorage();
@@ -151,6 +149,25 @@ function createRunDraft(store: Store) {
 }
 
 type RunDraft = ReturnType<typeof createRunDraft>;
+
+/** The picked run's size against the device's free space, which decides whether it may be queued. */
+function runSize(store: Store, picked: () => PickedFile[]) {
+  const totalBytes = () => picked().reduce((n, f) => n + f.file.size, 0);
+  const freeBytes = () => {
+    const s = store.platform.storage();
+    return s.quotaBytes === null || s.usageBytes === null ? null : Math.max(0, s.quotaBytes - s.usageBytes);
+  };
+  const tooBig = () => freeBytes() !== null && totalBytes() > freeBytes()!;
+  return { totalBytes, freeBytes, tooBig };
+}
+
+/** Not a refusal but a fault (a picked file that can no longer be read, a bug): the worker kept nothing. */
+function faultMessage(err: unknown): Message {
+  return {
+    kind: 'error',
+    text: `The run was not queued: ${(err as Error).message}. Nothing of it was kept; pick it again, then queue it.`,
+  };
+}
 
 /** The browser's folder picker where it has one (desktop Chromium), else the folder <input>'s. */
 async function pickFolder(draft: RunDraft, folderInput: HTMLInputElement): Promise<void> {

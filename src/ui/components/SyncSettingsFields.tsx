@@ -47,6 +47,32 @@ export function SyncSettingsFields(props: { settings: PageSettings; onChange: Se
           {pathExample(props.settings)}
         </span>
       </label>
+      <VerifyFields settings={props.settings} onChange={props.onChange} />
+      <NumberField
+        label="Uploads at once"
+        name="concurrency"
+        min={1}
+        max={8}
+        value={props.settings.concurrency}
+        onInput={(v) => props.onChange('concurrency', v)}
+      />
+      <label class="check">
+        <input
+          type="checkbox"
+          name="keepScreenOn"
+          checked={props.settings.keepScreenOn}
+          onChange={(e) => props.onChange('keepScreenOn', e.currentTarget.checked)}
+        />
+        Keep the screen on while runs upload
+      </label>
+    </>
+  );
+}
+
+/** How a run is verified on the NAS, how long it stays on the device, and the look before it is freed. */
+function VerifyFields(props: { settings: PageSettings; onChange: SetSetting }) {
+  return (
+    <>
       <label>
         Verify
         <select
@@ -83,23 +109,6 @@ export function SyncSettingsFields(props: { settings: PageSettings; onChange: Se
           <option value="size">Every file there with its size</option>
           <option value="checksum">Every file read back and its checksum compared</option>
         </select>
-      </label>
-      <NumberField
-        label="Uploads at once"
-        name="concurrency"
-        min={1}
-        max={8}
-        value={props.settings.concurrency}
-        onInput={(v) => props.onChange('concurrency', v)}
-      />
-      <label class="check">
-        <input
-          type="checkbox"
-          name="keepScreenOn"
-          checked={props.settings.keepScreenOn}
-          onChange={(e) => props.onChange('keepScreenOn', e.currentTarget.checked)}
-        />
-        Keep the screen on while runs upload
       </label>
     </>
   );
