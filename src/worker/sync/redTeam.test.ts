@@ -52,11 +52,14 @@ const intake = (rig: Rig, runName: string, files: RunFiles) =>
 const decided = (rig: Rig, jobId: string) =>
   rig.waitFor(jobId, (j) => j.state === 'cleaned' || j.state === 'failed' || j.attempts > 0, 'CLEANED, FAILED or an attempt spent');
 
+/** A short pause between two looks at a condition that must become true (a poll, not a conclusion). */
+const pollInterval = () => new Promise((r) => setTimeout(r, 20));
+
 const until = async (what: string, check: () => boolean | Promise<boolean>) => {
   const deadline = Date.now() + 20_000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await pollInterval();
   }
 };
 
