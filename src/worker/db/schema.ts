@@ -60,6 +60,9 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     // kept for the manifest and the history. NULL when the names are the same.
     'ALTER TABLE job_files ADD COLUMN original_path TEXT',
   ],
+  // The NAS (its URL as the settings named it) a run was verified on: the look before its device copy is
+  // freed goes there, not to whatever NAS the settings name by then.
+  ['ALTER TABLE job_claims ADD COLUMN verified_on TEXT'],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,7 @@
 import type { SyncJobRow } from '../db/jobRows';
 import { relPathSegments } from '../../shared/nasPath';
+import { sameOrigin } from '../../shared/nasUrl';
+import type { Settings } from '../../shared/settings';
 import type { SyncContext } from './deps';
 import { listRunFiles } from './jobs';
 import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
@@ -13,13 +15,18 @@ export class NasCopyChanged extends Error {
   override name = 'NasCopyChanged';
 }
 
+/** The run was verified on a server the settings no longer name: it cannot be looked at now. */
+export class NasElsewhere extends Error {
+  override name = 'NasElsewhere';
+}
+
 /**
  * Resolves when the run's NAS folder still carries this job's claim and every file with its size (and,
  * when the settings ask, its SHA-256 read back); throws NasCopyChanged (or NasConflictError for a claim
  * that is no longer this job's) when not, and the NAS's own errors when it cannot be asked.
  */
 export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise<void> {
-  const dav = ctx.deps.dav(ctx.deps.settings(), ctx.signal);
+  const dav = ctx.deps.dav(await whereItWent(ctx, job), ctx.signal);
   const folder = runFolder(job);
   const files = await listRunFiles(ctx, job.id);
   await requireOwnClaim(dav, ctx.deps.stores.claims, job.id, folder);
@@ -39,4 +46,19 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
     ];
     throw new NasCopyChanged(`the NAS copy in ${job.nas_path} changed after it was verified (${words.filter(Boolean).join('; ')})`);
   }
+}
+
+/**
+ * The settings to look at the run with: those of the NAS it was verified on. Another folder of the same
+ * server is asked with today's credentials; another server is not asked at all (today's password is not
+ * sent to it, and today's NAS does not hold this run): NasElsewhere, and the device copy stays.
+ */
+async function whereItWent(ctx: SyncContext, job: SyncJobRow): Promise<Settings> {
+  const settings = ctx.deps.settings();
+  const wentTo = (await ctx.deps.stores.claims.get(job.id))?.verifiedOn ?? settings.nasUrl;
+  if (wentTo === settings.nasUrl) return settings;
+  if (sameOrigin(wentTo, settings.nasUrl)) return { ...settings, nasUrl: wentTo };
+  throw new NasElsewhere(
+    `verified on ${wentTo}; the settings now name ${settings.nasUrl}, so the device copy is kept until the settings name ${wentTo} again`,
+  );
 }

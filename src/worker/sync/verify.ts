@@ -37,6 +37,7 @@ export async function verifyPass(ctx: SyncContext, job: SyncJobRow): Promise<Syn
   await writeManifest(dav, folder, job.id, expected, ctx.signal);
   const outcome = verifyPassOutcome(job.verify_passes, settings.verifyPasses);
   const verifiedAt = outcome.state === SyncJobState.VERIFIED ? formatInstant(ctx.deps.clock.now()) : null;
+  await ctx.deps.stores.claims.verifiedOn(job.id, settings.nasUrl);
   return moveJob(
     ctx,
     job.id,
