@@ -1,3 +1,4 @@
+import type { NasClaim } from '../db/claims';
 import type { SyncJobRow } from '../db/jobRows';
 import { relPathSegments } from '../../shared/nasPath';
 import { sameOrigin } from '../../shared/nasUrl';
@@ -26,14 +27,18 @@ export class NasElsewhere extends Error {
  * that is no longer this job's) when not, and the NAS's own errors when it cannot be asked.
  */
 export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise<void> {
-  const dav = ctx.deps.dav(await whereItWent(ctx, job), ctx.signal);
+  const claim = await ctx.deps.stores.claims.get(job.id);
+  const dav = ctx.deps.dav(whereItWent(ctx, claim), ctx.signal);
   const folder = runFolder(job);
   const files = await listRunFiles(ctx, job.id);
   await requireOwnClaim(dav, ctx.deps.stores.claims, job.id, folder);
   const { sizes } = await nasSizes(dav, folder, files);
   const missing = files.filter((f) => sizes.get(relPathSegments(f.rel_path).join('/')) === null);
   const differ = sizeMismatches(files, sizes).filter((f) => !missing.includes(f));
-  if (ctx.deps.settings().cleanupCheck === 'checksum') {
+  // A run synced before claims (no claim row) has no claim file to tell its folder from another run's at
+  // the same path (another tablet's, under the folder the settings name by now): sizes alone freed its
+  // only copy on the strength of a stranger's files. Only its own bytes, read back, prove it is there.
+  if (ctx.deps.settings().cleanupCheck === 'checksum' || !claim) {
     for (const f of files) {
       if (missing.includes(f) || differ.includes(f)) continue;
       if ((await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal)) !== f.sha256) differ.push(f);
@@ -53,9 +58,9 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
  * server is asked with today's credentials; another server is not asked at all (today's password is not
  * sent to it, and today's NAS does not hold this run): NasElsewhere, and the device copy stays.
  */
-async function whereItWent(ctx: SyncContext, job: SyncJobRow): Promise<Settings> {
+function whereItWent(ctx: SyncContext, claim: NasClaim | null): Settings {
   const settings = ctx.deps.settings();
-  const wentTo = (await ctx.deps.stores.claims.get(job.id))?.verifiedOn ?? settings.nasUrl;
+  const wentTo = claim?.verifiedOn ?? settings.nasUrl;
   if (wentTo === settings.nasUrl) return settings;
   if (sameOrigin(wentTo, settings.nasUrl)) return { ...settings, nasUrl: wentTo };
   throw new NasElsewhere(
