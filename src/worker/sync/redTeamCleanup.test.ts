@@ -177,3 +177,59 @@ test('a run kept because it went to another server: one kept line over many turn
     await r.close();
   }
 });
+
+test('a NAS that answers 200 (not 207) to the look with a body listing the run whole, while the file is gone: the device copy stays', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const { id, body, nasPath } = await verifiedRun(r, 'lying-listing');
+    rmSync(join(nas.davRoot, nasPath, 'a.csv'));
+    const href = (name: string) => `/dav/${nasPath.split('/').map(encodeURIComponent).join('/')}/${name}`;
+    const entry = (name: string, size: number) =>
+      `<d:response><d:href>${href(name)}</d:href><d:propstat><d:prop><d:resourcetype/><d:getcontentlength>${size}</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+    const lie = `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>${href('')}</d:href><d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>${entry('a.csv', 2000)}</d:multistatus>`;
+    r.nas.proxy.fault = (method, path) =>
+      method === 'PROPFIND' && decodeURIComponent(path).includes(nasPath) ? { type: 'respond', status: 200, body: lie } : null;
+    r.clock.advance(2 * 3600_000);
+    for (let turn = 0; turn < 5; turn++) {
+      r.clock.advance(61_000);
+      await r.engine.nextTurn();
+    }
+    expect(r.nas.proxy.log.filter((l) => l.startsWith('PROPFIND ') && l.includes('lying-listing'))).not.toEqual([]);
+    expect((await r.stores.queue.getById(id))?.state).toBe(SyncJobState.CLEANUP_ELIGIBLE);
+    expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
+    // The NAS tells the truth again: the file is missing, the job says so, the device copy stays.
+    r.nas.proxy.fault = () => null;
+    const job = await settled(r, id);
+    expect(job.state).toBe(SyncJobState.FAILED);
+    expect(job.last_error).toContain('missing on the NAS: a.csv');
+    expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a run kept for another server cannot be discarded while kept; Stop syncing keeps its files; nothing on either NAS is written', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const { id, body, nasPath } = await verifiedRun(r, 'kept-then-discarded');
+    expect((await r.api.updateSettings({ nasUrl: `${r.otherNas.proxy.origin}/dav/` })).ok).toBe(true);
+    r.clock.advance(2 * 3600_000);
+    await r.engine.nextTurn();
+    await r.engine.nextTurn();
+    expect((await r.stores.queue.getById(id))?.state).toBe(SyncJobState.CLEANUP_ELIGIBLE);
+    expect((await r.api.discard(id)).ok).toBe(false);
+    expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
+    expect((await r.api.stopSyncing(id, 'keep it here for now')).ok).toBe(true);
+    for (let turn = 0; turn < 3; turn++) {
+      r.clock.advance(61_000);
+      await r.engine.nextTurn();
+    }
+    expect((await r.stores.queue.getById(id))?.state).toBe(SyncJobState.FAILED);
+    expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
+    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    const writes = (log: string[]) => log.filter((l) => !/^(GET|PROPFIND|OPTIONS) /.test(l) && l.includes('kept-then-discarded'));
+    expect(writes(r.otherNas.proxy.log)).toEqual([]);
+  } finally {
+    await r.close();
+  }
+});
