@@ -63,6 +63,13 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   // The NAS (its URL as the settings named it) a run was verified on: the look before its device copy is
   // freed goes there, not to whatever NAS the settings name by then.
   ['ALTER TABLE job_claims ADD COLUMN verified_on TEXT'],
+  // Runs verified before migration 5 have no verified_on, so their look went to whatever NAS the settings
+  // named by then: moved to another folder, it found no claim there and failed a run whole where it went.
+  // The NAS the saved settings name now (JSON text) is where the app before this looked: it is filled in.
+  [
+    `UPDATE job_claims SET verified_on = (SELECT json_extract(value, '$') FROM settings WHERE key = 'nasUrl')
+      WHERE verified_on IS NULL AND job_id IN (SELECT id FROM jobs WHERE state IN ('verified', 'cleanup_eligible'))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

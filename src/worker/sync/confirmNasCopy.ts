@@ -1,7 +1,7 @@
 import type { NasClaim } from '../db/claims';
 import type { SyncJobRow } from '../db/jobRows';
 import { relPathSegments } from '../../shared/nasPath';
-import { sameOrigin } from '../../shared/nasUrl';
+import { sameOrigin, sameUrl } from '../../shared/nasUrl';
 import type { Settings } from '../../shared/settings';
 import type { SyncContext } from './deps';
 import { listRunFiles } from './jobs';
@@ -61,7 +61,8 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
 function whereItWent(ctx: SyncContext, claim: NasClaim | null): Settings {
   const settings = ctx.deps.settings();
   const wentTo = claim?.verifiedOn ?? settings.nasUrl;
-  if (wentTo === settings.nasUrl) return settings;
+  // A URL saved by an older version may be in another form (the settings are normalised when loaded).
+  if (sameUrl(wentTo, settings.nasUrl)) return settings;
   if (sameOrigin(wentTo, settings.nasUrl)) return { ...settings, nasUrl: wentTo };
   throw new NasElsewhere(
     `verified on ${wentTo}; the settings now name ${settings.nasUrl}, so the device copy is kept until the settings name ${wentTo} again`,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type RaceRig, createRaceRig } from '../../../test/support/raceRig';
 import { type NasServer, startNas } from '../../../test/support/nasServers';
 import { SyncJobState } from '../../shared/state';
+import { migrate } from '../db/schema';
 
 // Red team of the cleanup path (the one place the only device copy of a run is deleted) and of settings
 // changes around it: the device copy may go only when the run is whole where it was verified, and the
@@ -229,6 +230,30 @@ test('a run kept for another server cannot be discarded while kept; Stop syncing
     expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
     const writes = (log: string[]) => log.filter((l) => !/^(GET|PROPFIND|OPTIONS) /.test(l) && l.includes('kept-then-discarded'));
     expect(writes(r.otherNas.proxy.log)).toEqual([]);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a run verified before migration 5, updated with the settings naming its NAS, then the settings moved to another folder of that NAS: checked where it went and freed, not failed', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const { id, body, nasPath } = await verifiedRun(r, 'verified-before-m5');
+    // As the device stood before the update: schema 5 not yet applied to this run (verified_on empty),
+    // the saved settings (JSON text, as the app stores them) naming the NAS the run went to.
+    r.db.exec({ sql: 'UPDATE job_claims SET verified_on = NULL WHERE job_id = ?', bind: [id] });
+    r.db.exec({ sql: 'INSERT INTO settings (key, value) VALUES (?, ?)', bind: ['nasUrl', JSON.stringify(r.settings.nasUrl)] });
+    r.db.exec('PRAGMA user_version = 5');
+    migrate(r.db);
+    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
+    r.clock.advance(2 * 3600_000);
+    const job = await settled(r, id);
+    expect(job.last_error ?? '').toBe('');
+    expect(job.state).toBe(SyncJobState.CLEANED);
+    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(r.nas.proxy.log.filter((l) => l.includes('/dav/elsewhere/'))).toEqual([]);
   } finally {
     await r.close();
   }
