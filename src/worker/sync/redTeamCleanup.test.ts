@@ -258,3 +258,55 @@ test('a run verified before migration 5, updated with the settings naming its NA
     await r.close();
   }
 });
+
+test('a kept run then stopped by the operator does not leave the engine turning without sleeping', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const { id } = await verifiedRun(r, 'kept-then-stopped');
+    expect((await r.api.updateSettings({ nasUrl: `${r.otherNas.proxy.origin}/dav/` })).ok).toBe(true);
+    r.clock.advance(2 * 3600_000);
+    await r.engine.nextTurn();
+    await r.engine.nextTurn();
+    expect((await r.stores.history.listEvents(id)).map((e) => e.kind)).toContain('kept');
+    expect((await r.api.stopSyncing(id, 'not this one')).ok).toBe(true);
+    r.clock.advance(5 * 60_000);
+    await r.engine.nextTurn();
+    // Every wait the engine asks for from now on: with nothing to do it waits (up to its idle re-check).
+    const asked: number[] = [];
+    const sleep = r.clock.sleep;
+    r.clock.sleep = (ms, signal) => (asked.push(ms), sleep(ms, signal));
+    for (let turn = 0; turn < 3; turn++) await r.engine.nextTurn();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Math.min(...asked)).toBeGreaterThan(0);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a kept run whose next look is due while the only slot uploads another run does not leave the engine turning without sleeping', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1, concurrency: 1 });
+  try {
+    const { id } = await verifiedRun(r, 'kept-while-busy');
+    expect((await r.api.updateSettings({ nasUrl: `${r.otherNas.proxy.origin}/dav/` })).ok).toBe(true);
+    r.clock.advance(2 * 3600_000);
+    await r.engine.nextTurn();
+    await r.engine.nextTurn();
+    expect((await r.stores.history.listEvents(id)).map((e) => e.kind)).toContain('kept');
+    // Another run's upload holds the only slot (its PUT held open at the NAS) past the kept run's next look.
+    const held = r.holdRequest((method) => method === 'PUT', r.otherNas.proxy);
+    const added = await r.api.addRun({ equipmentId: 'hplc-01', runName: 'busy', files: [{ relPath: 'b.csv', file: new Blob(['b']) }] });
+    expect(added.ok).toBe(true);
+    await held.arrived;
+    r.clock.advance(5 * 60_000);
+    await r.engine.nextTurn();
+    const asked: number[] = [];
+    const sleep = r.clock.sleep;
+    r.clock.sleep = (ms, signal) => (asked.push(ms), sleep(ms, signal));
+    for (let turn = 0; turn < 3; turn++) await r.engine.nextTurn();
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Math.min(...asked)).toBeGreaterThan(0);
+    await held.release();
+  } finally {
+    await r.close();
+  }
+});
