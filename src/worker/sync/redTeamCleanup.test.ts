@@ -310,3 +310,40 @@ test('a kept run whose next look is due while the only slot uploads another run 
     await r.close();
   }
 });
+
+test('the settings moved to another folder of the same NAS (holding another run at the same path) while the manifest MOVE is on its way: the run is freed only after its own folder is looked at, the other run is never written', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const held = r.holdRequest((method, path) => method === 'MOVE' && path.endsWith('-manifest'));
+    const body = randomBytes(2000);
+    const added = await r.api.addRun({
+      equipmentId: 'hplc-01',
+      runName: 'moved-at-manifest',
+      files: [{ relPath: 'a.csv', file: new Blob([body]) }],
+    });
+    if (!added.ok) throw new Error(added.error.message);
+    const id = added.value.id;
+    await held.arrived;
+    const nasPath = (await r.stores.queue.getById(id))?.nas_path ?? '';
+    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    const decoyClaim = readFileSync(join(nas.davRoot, 'elsewhere', nasPath, '.exlab-claim.json'));
+    expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
+    await held.release();
+    r.clock.advance(2 * 3600_000);
+    const job = await settled(r, id);
+    expect(job.last_error ?? '').toBe('');
+    expect(job.state).toBe(SyncJobState.CLEANED);
+    // The other run's folder is as its tablet left it: same file, same claim, nothing added.
+    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, '.exlab-claim.json')).equals(decoyClaim)).toBe(true);
+    // (A MKCOL there is the claim's try for the folder: refused, as it exists, and then passed over.)
+    const writesThere = r.nas.proxy.log.filter((l) => !/^(GET|PROPFIND|MKCOL) /.test(l) && l.includes(`/dav/elsewhere/${nasPath}/`));
+    expect(writesThere).toEqual([]);
+    // Where the run was freed from, it is whole.
+    const verifiedOn = (await r.stores.claims.get(id))?.verifiedOn ?? '';
+    const base = verifiedOn.endsWith('/elsewhere/') ? join(nas.davRoot, 'elsewhere') : nas.davRoot;
+    expect(readFileSync(join(base, job.nas_path ?? '', 'a.csv')).equals(body)).toBe(true);
+  } finally {
+    await r.close();
+  }
+});
