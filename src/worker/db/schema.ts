@@ -66,8 +66,12 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   // Runs verified before migration 5 have no verified_on, so their look went to whatever NAS the settings
   // named by then: moved to another folder, it found no claim there and failed a run whole where it went.
   // The NAS the saved settings name now (JSON text) is where the app before this looked: it is filled in.
+  // A saved value that is no JSON string is left alone: json_extract of it would throw, and a migration
+  // that throws keeps the database from opening at all.
   [
-    `UPDATE job_claims SET verified_on = (SELECT json_extract(value, '$') FROM settings WHERE key = 'nasUrl')
+    `UPDATE job_claims SET verified_on = (
+        SELECT CASE WHEN json_valid(value) THEN CASE WHEN json_type(value) = 'text' THEN json_extract(value, '$') END END
+        FROM settings WHERE key = 'nasUrl')
       WHERE verified_on IS NULL AND job_id IN (SELECT id FROM jobs WHERE state IN ('verified', 'cleanup_eligible'))`,
   ],
 ];
