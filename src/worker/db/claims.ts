@@ -16,8 +16,8 @@ export interface NasClaim {
   /** The folder planned at intake: the search for a free folder starts here. */
   plannedPath: string;
   /**
-   * The folder this job was last creating (written just before its MKCOL): after a crash that lost the
-   * MKCOL's answer, an empty folder of this name with no claim is this job's own.
+   * The folder this job was last creating, as its URL (written just before its MKCOL): after a crash that
+   * lost the MKCOL's answer, an empty folder there with no claim is this job's own.
    */
   createdPath: string | null;
   /** The NAS URL the run was last verified on (its last look before freeing goes there); null before. */
@@ -73,10 +73,10 @@ export class NasClaims {
     });
   }
 
-  /** This job is about to create `folder` (MKCOL); written first, so a crash right after still knows. */
-  async creating(jobId: string, folder: string): Promise<void> {
+  /** This job is about to create the folder at `folderUrl` (MKCOL); written first, so a crash right after still knows. */
+  async creating(jobId: string, folderUrl: string): Promise<void> {
     return this.runner.write([jobId], (db) => {
-      run(db, 'UPDATE job_claims SET created_path = ? WHERE job_id = ?', [folder, jobId]);
+      run(db, 'UPDATE job_claims SET created_path = ? WHERE job_id = ?', [folderUrl, jobId]);
     });
   }
 

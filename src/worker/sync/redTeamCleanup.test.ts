@@ -347,3 +347,60 @@ test('the settings moved to another folder of the same NAS (holding another run 
     await r.close();
   }
 });
+
+test('moved to another folder mid-upload, a run does not take an empty folder there it did not create (another tablet made it a moment ago, its claim on the way)', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const held = r.holdRequest((method, path) => method === 'PUT' && /\.exlab-part-[0-9a-f-]+-\d+$/.test(path));
+    const added = await r.api.addRun({
+      equipmentId: 'hplc-01',
+      runName: 'moved-mid-upload',
+      files: [{ relPath: 'a.csv', file: new Blob([randomBytes(2000)]) }],
+    });
+    if (!added.ok) throw new Error(added.error.message);
+    const id = added.value.id;
+    await held.arrived;
+    const nasPath = (await r.stores.queue.getById(id))?.nas_path ?? '';
+    // Another tablet's MKCOL of the same name under the new folder has just been answered 201.
+    mkdirSync(join(nas.davRoot, 'elsewhere', nasPath), { recursive: true });
+    expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
+    void held.release();
+    let job = await r.stores.queue.getById(id);
+    for (; job?.state !== SyncJobState.VERIFIED; job = await r.stores.queue.getById(id)) {
+      if (job?.state === SyncJobState.FAILED) throw new Error(`the run failed: ${job.last_error}`);
+      await r.engine.nextTurn();
+    }
+    expect(job.nas_path).toBe(`${nasPath} (2)`);
+    expect(existsSync(join(nas.davRoot, 'elsewhere', nasPath, '.exlab-claim.json'))).toBe(false);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a run whose folder MKCOL got no answer (the folder made), stopped and retried under the same settings, keeps that folder as its own', async () => {
+  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  try {
+    const held = r.holdRequest((method, path) => method === 'MKCOL' && path.endsWith('/cut-mkcol/'));
+    const added = await r.api.addRun({
+      equipmentId: 'hplc-01',
+      runName: 'cut-mkcol',
+      files: [{ relPath: 'a.csv', file: new Blob([randomBytes(2000)]) }],
+    });
+    if (!added.ok) throw new Error(added.error.message);
+    const id = added.value.id;
+    await held.arrived;
+    const nasPath = (await r.stores.queue.getById(id))?.nas_path ?? '';
+    // The NAS made the folder; the answer never reached the device.
+    mkdirSync(join(nas.davRoot, nasPath), { recursive: true });
+    expect((await r.api.stopSyncing(id, 'the tablet was put away')).ok).toBe(true);
+    expect((await r.api.retry(id)).ok).toBe(true);
+    let job = await r.stores.queue.getById(id);
+    for (; job?.state !== SyncJobState.VERIFIED; job = await r.stores.queue.getById(id)) {
+      if (job?.state === SyncJobState.FAILED) throw new Error(`the run failed: ${job.last_error}`);
+      await r.engine.nextTurn();
+    }
+    expect(job.nas_path).toBe(nasPath);
+  } finally {
+    await r.close();
+  }
+});
