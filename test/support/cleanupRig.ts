@@ -9,6 +9,7 @@ import type { RaceRig } from './raceRig';
 // redTeamNasMove): a verified run, the engine's turns until a job is decided, the device copy, and
 // another tablet's run at the same path.
 
+/** A short pause between two looks at a condition that must become true (a poll, not a conclusion). */
 export const pollInterval = () => new Promise((res) => setTimeout(res, 10));
 
 export async function verifiedRun(r: RaceRig, runName: string): Promise<{ id: string; body: Buffer; nasPath: string }> {
