@@ -13,6 +13,8 @@ need_apt=()
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 # nginx's WebDAV PROPFIND module: the third real server of the tests (it hides dot names from listings).
 [ -f /usr/lib/nginx/modules/ngx_http_dav_ext_module.so ] || need_apt+=(libnginx-mod-http-dav-ext)
+# rclone, what a lab would use instead of the app: the benchmark runs it beside the app, same path.
+[ -x /usr/bin/rclone ] || need_apt+=(rclone)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need_apt[*]}. Run: sudo apt-get install -y ${need_apt[*]}" >&2

@@ -15,7 +15,7 @@ import { sendFile, type Transfer } from './sendFile';
 // name and MOVEd onto its final one -> AWAITING_VERIFY. Files already marked uploaded are not sent again.
 
 /** Files of one run sent at once. */
-const FILE_CONCURRENCY = 4;
+export const FILE_CONCURRENCY = 4;
 
 /** Take a QUEUED job through its upload; returns the job, AWAITING_VERIFY. */
 export async function sendRun(ctx: SyncContext, job: SyncJobRow): Promise<SyncJobRow> {
