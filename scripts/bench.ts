@@ -21,10 +21,15 @@ const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK
   ? { bigQueue: 20_000, calls: 400, smallFiles: 100, bigMb: 64, shapedBigMb: 16 }
   : { bigQueue: 100_000, calls: 2_000, smallFiles: 2_000, bigMb: 1024, shapedBigMb: 256 };
-/** While working on one figure: `--only <link rtt in ms>:<small|big>,...` (e.g. 40:small), `--no-queue`, `--no-embedded`. */
+/**
+ * While working on one figure: `--only <link rtt in ms>:<small|big>,...` (e.g. 40:small), `--no-queue`,
+ * `--no-embedded`, `--app-only` (no curl, no rclone); `--small-files <n>`.
+ */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 const WITH_QUEUE = !process.argv.includes('--no-queue');
 const WITH_EMBEDDED = !process.argv.includes('--no-embedded');
+const APP_ONLY = process.argv.includes('--app-only');
+if (process.argv.includes('--small-files')) SIZES.smallFiles = Number(process.argv[process.argv.indexOf('--small-files') + 1]);
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'exlab-bench-'));
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     const plan: TransferPlan = {
       legs: legs.map((l) => ({ ...l, runs: l.runs.filter((r) => !ONLY || ONLY.includes(`${l.link.rttMs}:${r.kind}`)) })).filter((l) => l.runs.length),
       embedded: WITH_EMBEDDED,
+      appOnly: APP_ONLY,
     };
     const browser = await launchChromium(join(work, 'profile-runs'));
     const rows = await transferRows(browser, plan, work).finally(() => browser.close());
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
     ];
     const text = report(QUICK, rows, queue, notes);
     console.log(text);
-    if (!QUICK && !ONLY && WITH_QUEUE && WITH_EMBEDDED) writeFileSync('BENCHMARKS.md', text);
+    if (!QUICK && !ONLY && WITH_QUEUE && WITH_EMBEDDED && !APP_ONLY) writeFileSync('BENCHMARKS.md', text);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

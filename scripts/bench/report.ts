@@ -49,13 +49,16 @@ function bigFileTable(rows: TransferRow[]): string[] {
 
 function memoryTable(rows: TransferRow[]): string[] {
   const out = [
-    '| app run (one page per link, runs in order) | link | Chromium before | growth during the run | after it, settled 3 s | goal: growth < 64 MB, back within ± 32 MB |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| app run (one page per link, runs in order) | link | Chromium before | growth during the run | after it, settled 3 s | goal: growth < 64 MB, back within ± 32 MB | Chromium CPU: renderer + browser + other |',
+    '| --- | --- | ---: | ---: | ---: | --- | ---: |',
   ];
   for (const r of rows) {
     const m = r.memory;
     const met = m.peakGrowthMb < 64 && Math.abs(m.afterGrowthMb) <= 32;
-    out.push(`| ${r.run.label} | ${r.link.name} | ${m.beforeMb.toFixed(0)} MB | ${m.peakGrowthMb.toFixed(0)} MB | ${m.afterGrowthMb >= 0 ? '+' : ''}${m.afterGrowthMb.toFixed(0)} MB | ${met ? 'met' : '**missed**'} |`);
+    const cpu = `${(m.cpuS.renderer + m.cpuS.browser + m.cpuS.other).toFixed(1)} s (${m.cpuS.renderer.toFixed(1)} + ${m.cpuS.browser.toFixed(1)} + ${m.cpuS.other.toFixed(1)})`;
+    out.push(
+      `| ${r.run.label} | ${r.link.name} | ${m.beforeMb.toFixed(0)} MB | ${m.peakGrowthMb.toFixed(0)} MB | ${m.afterGrowthMb >= 0 ? '+' : ''}${m.afterGrowthMb.toFixed(0)} MB | ${met ? 'met' : '**missed**'} | ${cpu} |`,
+    );
   }
   return out;
 }
@@ -101,7 +104,7 @@ export function report(quick: boolean, rows: TransferRow[], queue: Figure[], not
     '',
     ...bigFileTable(rows),
     '',
-    '### Chromium\'s memory (resident, every process of the browser)',
+    '### Chromium\'s memory (resident, every process of the browser) and CPU time during each app run',
     '',
     ...memoryTable(rows),
     '',

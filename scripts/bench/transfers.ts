@@ -8,7 +8,7 @@ import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type LinkProfile, LOOPBACK, startShapingProxy } from '../../test/support/shapingProxy.ts';
 import { serveApp } from '../../test/support/serveApp.ts';
 import { type PhaseTimes, openApp, syncRun } from './appRun.ts';
-import { type MemoryFigure, watchMemory } from './memory.ts';
+import { type MemoryFigure, watchChromium } from './memory.ts';
 import { type ReferenceTimes, curlSameProtocol, plainCopyMs, rcloneCopyCheck } from './references.ts';
 import type { SampleRun } from './sampleRuns.ts';
 
@@ -36,7 +36,11 @@ export interface TransferPlan {
   legs: { link: LinkProfile; runs: TransferRow['run'][] }[];
   /** Also run the loopback legs through the embedded path. */
   embedded: boolean;
+  /** Leave curl and rclone out (while working on the app: their figures do not change). */
+  appOnly?: boolean;
 }
+
+const NOT_RUN: ReferenceTimes = { uploadMs: NaN, verifyMs: NaN };
 
 /** The app's parallelism: curl runs this many processes, rclone this many transfers. */
 export const LANES = FILE_CONCURRENCY;
@@ -61,7 +65,11 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
         const tag = `${run.kind}-${leg.link.rttMs}ms`;
         console.error(`bench: ${run.label}, ${leg.link.name}`);
         await exec('sync');
-        const watched = await watchMemory(browser, () => syncRun(page!, run.dir, `app-${tag}`));
+        const watched = await watchChromium(browser, () => syncRun(page!, run.dir, `app-${tag}`));
+        if (plan.appOnly) {
+          rows.push({ run, link: leg.link, app: watched.result, memory: watched.memory, curl: NOT_RUN, rclone: NOT_RUN });
+          continue;
+        }
         await exec('sync');
         const curl = await curlSameProtocol(`${origin}/dav/ref/curl-${tag}/`, run, LANES, join(work, `curl-${tag}`));
         await exec('sync');
