@@ -21,7 +21,9 @@ export type Fault =
   /** Take the request and never answer. */
   | { type: 'hang' }
   /** Forward it, let the server carry it out, and never pass the answer on (a kill after the request). */
-  | { type: 'answer-lost'; onDone?: (status: number) => void };
+  | { type: 'answer-lost'; onDone?: (status: number) => void }
+  /** Forward it once `until` resolves (to see which requests a client has in flight at once). */
+  | { type: 'hold'; until: Promise<void> };
 
 export interface FaultProxy {
   origin: string;
@@ -78,6 +80,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.write('x');
       return;
     }
+    if (fault?.type === 'hold') {
+      req.pause();
+      void fault.until.then(() => forward(req, res, path, null));
+      return;
+    }
+    forward(req, res, path, fault);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, path: string, fault: Fault | null): void {
     const headers = { ...req.headers, host: upstream.host };
     if (fault?.type === 'truncate') {
       const length = Number(req.headers['content-length'] ?? 0);
@@ -120,6 +131,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       seen += chunk.length;
     });
     req.on('end', () => out.end());
+    // A held request was paused; the others flow already.
+    req.resume();
   }
 
   function listen(p: number): Promise<void> {

@@ -56,7 +56,7 @@ async function uploadFiles(ctx: SyncContext, dav: DavClient, job: SyncJobRow, al
  * Work through `items` with up to `width` lanes; after a failure no lane takes another item, and the
  * first failure is thrown once every lane has stopped.
  */
-async function inLanes<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inLanes<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failed = false;
   const lane = async () => {
