@@ -95,8 +95,9 @@ async function openQueue(): Promise<void> {
 
 /** Run folders with no job row are what a crash during intake left: the job was never committed. */
 async function sweepOrphans(s: Stores): Promise<void> {
-  const known = await s.runFiles.jobIds();
-  for (const id of await files.runIds()) if (!known.has(id)) await files.deleteRun(id);
+  const folders = await files.runIds();
+  const known = await s.runFiles.knownJobIds(folders);
+  for (const id of folders) if (!known.has(id)) await files.deleteRun(id);
 }
 
 async function closeQueue(): Promise<void> {

@@ -25,29 +25,61 @@ export interface FileStore {
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** Bytes [start, start + CHUNK_BYTES) of `body`; a read that is never awaited (a failure before it) is not reported. */
+function readChunk(body: Blob, start: number): Promise<Uint8Array> {
+  const read = body.slice(start, start + CHUNK_BYTES).arrayBuffer().then((b) => new Uint8Array(b));
+  read.catch(() => undefined);
+  return read;
+}
+
 export function createOpfsFileStore(): FileStore {
-  async function runsDir(): Promise<FileSystemDirectoryHandle> {
-    const root = await navigator.storage.getDirectory();
-    return root.getDirectoryHandle('runs', { create: true });
+  // The folder handles, looked up once: each lookup is a round trip to the browser process, and a run
+  // of 2,000 small files opened every file through three of them.
+  let runs: Promise<FileSystemDirectoryHandle> | null = null;
+  const jobDirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+  function runsDir(): Promise<FileSystemDirectoryHandle> {
+    runs ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle('runs', { create: true }));
+    const lookup = runs;
+    lookup.catch(() => {
+      if (runs === lookup) runs = null;
+    });
+    return lookup;
+  }
+  function jobDir(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle> {
+    let dir = jobDirs.get(jobId);
+    if (!dir) {
+      dir = runsDir().then((r) => r.getDirectoryHandle(jobId, { create }));
+      jobDirs.set(jobId, dir);
+      // A folder that is not there (yet) is looked up afresh next time.
+      const lookup = dir;
+      lookup.catch(() => {
+        if (jobDirs.get(jobId) === lookup) jobDirs.delete(jobId);
+      });
+    }
+    return dir;
   }
 
   return {
     async write(jobId, seq, body, onProgress) {
-      const dir = await (await runsDir()).getDirectoryHandle(jobId, { create: true });
+      const dir = await jobDir(jobId, true);
       const handle = await dir.getFileHandle(`f${seq}`, { create: true });
       const access = await handle.createSyncAccessHandle();
       const hasher = await createSHA256();
       let offset = 0;
       try {
         access.truncate(0);
-        // Blob.slice streams from the source file a chunk at a time; only one chunk is in memory.
-        for (let start = 0; start < body.size; start += CHUNK_BYTES) {
-          const chunk = new Uint8Array(await body.slice(start, start + CHUNK_BYTES).arrayBuffer());
+        // Blob.slice streams from the source file a chunk at a time. The next chunk is read while this
+        // one is hashed and written, so reading and hashing overlap; two chunks at most are in memory.
+        let next: Promise<Uint8Array> | null = readChunk(body, 0);
+        while (next) {
+          const chunk: Uint8Array = await next;
+          next = offset + chunk.length < body.size ? readChunk(body, offset + chunk.length) : null;
           hasher.update(chunk);
           let written = 0;
           while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
           offset += chunk.length;
           onProgress?.(offset);
+          if (!chunk.length) break;
         }
         access.flush();
       } catch (err) {
@@ -63,7 +95,7 @@ export function createOpfsFileStore(): FileStore {
 
     async open(jobId, seq, relPath) {
       try {
-        const dir = await (await runsDir()).getDirectoryHandle(jobId);
+        const dir = await jobDir(jobId, false);
         return await (await dir.getFileHandle(`f${seq}`)).getFile();
       } catch (err) {
         if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
@@ -74,6 +106,7 @@ export function createOpfsFileStore(): FileStore {
     },
 
     async deleteRun(jobId) {
+      jobDirs.delete(jobId);
       try {
         await (await runsDir()).removeEntry(jobId, { recursive: true });
       } catch (err) {
