@@ -32,13 +32,19 @@ function emit(event: WorkerEvent): void {
 
 const clock: Clock = {
   now: () => Date.now(),
+  // The wake-up listener goes when the timer fires: the signal is composed with the engine's long-lived
+  // stop signal, and a composed signal with a listener lives (with the listener) as long as its sources.
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => {
+      const onAbort = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
 };
 

@@ -1,5 +1,6 @@
 import { NetworkError, TimeoutError } from '../errors';
 import type { UploadFn } from './context';
+import { linkAbort } from './linkAbort';
 
 /**
  * PUT through XMLHttpRequest: it streams a Blob from OPFS without reading it into memory and reports
@@ -9,7 +10,9 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const xhr = new XMLHttpRequest();
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const onAbort = () => xhr.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
     let timer: ReturnType<typeof setTimeout>;
     const arm = () => {
       clearTimeout(timer);
@@ -47,7 +50,7 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
 export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idleTimeoutMs, signal) => {
   signal?.throwIfAborted();
   const abort = new AbortController();
-  signal?.addEventListener('abort', () => abort.abort(), { once: true });
+  const unlink = linkAbort(signal, abort);
   const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, body.size / 1000));
   try {
     const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal, redirect: 'manual' });
@@ -59,5 +62,6 @@ export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idle
     throw abort.signal.aborted ? new TimeoutError('PUT', url) : new NetworkError('PUT', url);
   } finally {
     clearTimeout(timer);
+    unlink();
   }
 };
