@@ -39,30 +39,41 @@ export async function syncRun(page: Page, folder: string, runName: string): Prom
   const intakeMs = Date.now() - t0;
   // Watch it as a technician would: the Queue view, with its progress bar.
   await page.getByRole('link', { name: 'Queue', exact: true }).click();
-  const jobId = (await inPage(
-    page,
-    `let after = null;
-     do {
-       const r = await api.list({ state: 'queued', after, limit: 500 });
-       const job = r.value.jobs.find((j) => j.nas_path && j.nas_path.endsWith('/' + arg));
-       if (job) return job.id;
-       after = r.value.next;
-     } while (after);
-     throw new Error('the benchmark run was not queued');`,
-    runName,
-  )) as string;
+  const jobId = (await inPage(page, FIND_QUEUED_RUN, runName)) as string;
   await inPage(page, `await api.updateSettings({ paused: false }); return 0;`, null);
-  const events = (await inPage(
-    page,
-    `for (;;) {
-       const h = (await api.history(arg)).value;
-       if (h.some((e) => e.kind === 'verified' || e.kind === 'failed' || e.kind === 'stopped')) return h;
-       await new Promise((r) => setTimeout(r, 100));
-     }`,
-    jobId,
-  )) as { kind: string; at: string; detail: string | null }[];
+  const events = (await inPage(page, UNTIL_VERIFIED, jobId)) as JobEvent[];
   await inPage(page, `await api.updateSettings({ paused: true }); return 0;`, null);
+  return { intakeMs, ...phasesFromHistory(runName, events) };
+}
+
+export interface JobEvent {
+  kind: string;
+  at: string;
+  detail: string | null;
+}
+
+/** In the page (api, arg = the run's name): the id of the QUEUED job of that run. */
+export const FIND_QUEUED_RUN = `
+  let after = null;
+  do {
+    const r = await api.list({ state: 'queued', after, limit: 500 });
+    const job = r.value.jobs.find((j) => j.nas_path && j.nas_path.endsWith('/' + arg));
+    if (job) return job.id;
+    after = r.value.next;
+  } while (after);
+  throw new Error('the benchmark run was not queued');`;
+
+/** In the page (api, arg = a job id): its history, once it is verified or failed. */
+export const UNTIL_VERIFIED = `
+  for (;;) {
+    const h = (await api.history(arg)).value;
+    if (h.some((e) => e.kind === 'verified' || e.kind === 'failed' || e.kind === 'stopped')) return h;
+    await new Promise((r) => setTimeout(r, 100));
+  }`;
+
+/** Upload and verify times from a verified job's history (milliseconds); throws when it did not verify. */
+export function phasesFromHistory(runName: string, events: JobEvent[]): { uploadMs: number; verifyMs: number } {
   if (!events.some((e) => e.kind === 'verified')) throw new Error(`${runName} did not verify: ${JSON.stringify(events.slice(-3))}`);
   const at = (kind: string) => Date.parse(events.find((e) => e.kind === kind)?.at ?? 'x');
-  return { intakeMs, uploadMs: at('uploaded') - at('upload-started'), verifyMs: at('verified') - at('uploaded') };
+  return { uploadMs: at('uploaded') - at('upload-started'), verifyMs: at('verified') - at('uploaded') };
 }

@@ -8,7 +8,7 @@ import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type LinkProfile, LOOPBACK, startShapingProxy } from '../../test/support/shapingProxy.ts';
 import { serveApp } from '../../test/support/serveApp.ts';
 import { type PhaseTimes, openApp, syncRun } from './appRun.ts';
-import { type MemoryFigure, watchChromium } from './memory.ts';
+import { type CpuSeconds, timeCpu } from './cpuTime.ts';
 import { type ReferenceTimes, curlSameProtocol, plainCopyMs, rcloneCopyCheck } from './references.ts';
 import type { SampleRun } from './sampleRuns.ts';
 
@@ -22,7 +22,8 @@ export interface TransferRow {
   run: SampleRun & { label: string; kind: 'small' | 'big' };
   link: LinkProfile;
   app: PhaseTimes;
-  memory: MemoryFigure;
+  /** Chromium's CPU time during the app's run. */
+  cpu: CpuSeconds;
   curl: ReferenceTimes;
   rclone: ReferenceTimes;
   /** A plain copy of the big run on the same disk (loopback rows only). */
@@ -65,9 +66,9 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
         const tag = `${run.kind}-${leg.link.rttMs}ms`;
         console.error(`bench: ${run.label}, ${leg.link.name}`);
         await exec('sync');
-        const watched = await watchChromium(browser, () => syncRun(page!, run.dir, `app-${tag}`));
+        const watched = await timeCpu(browser, () => syncRun(page!, run.dir, `app-${tag}`));
         if (plan.appOnly) {
-          rows.push({ run, link: leg.link, app: watched.result, memory: watched.memory, curl: NOT_RUN, rclone: NOT_RUN });
+          rows.push({ run, link: leg.link, app: watched.result, cpu: watched.cpu, curl: NOT_RUN, rclone: NOT_RUN });
           continue;
         }
         await exec('sync');
@@ -75,7 +76,7 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
         await exec('sync');
         const rclone = await rcloneCopyCheck(`${origin}/dav/`, `ref/rclone-${tag}`, run, LANES, join(work, `rclone-${tag}`));
         const plainCopy = run.kind === 'big' && leg.link === LOOPBACK ? await plainCopyMs(run, join(work, 'copy')) : undefined;
-        rows.push({ run, link: leg.link, app: watched.result, memory: watched.memory, curl, rclone, plainCopyMs: plainCopy });
+        rows.push({ run, link: leg.link, app: watched.result, cpu: watched.cpu, curl, rclone, plainCopyMs: plainCopy });
       }
     }
   } finally {
