@@ -30,6 +30,27 @@ function emit(event: WorkerEvent): void {
   }
 }
 
+/** Commits within this long of each other are told to the page as one change. */
+const CHANGES_COALESCE_MS = 50;
+let changedIds: Set<string> | null = null;
+
+/**
+ * The page hears of commits at most every CHANGES_COALESCE_MS, with every job id they changed: a run
+ * of 2,000 small files commits once per file, and each event is two messages and a refresh to schedule.
+ */
+function jobsChanged(ids: string[]): void {
+  if (changedIds) {
+    for (const id of ids) changedIds.add(id);
+    return;
+  }
+  changedIds = new Set(ids);
+  setTimeout(() => {
+    const all = [...changedIds!];
+    changedIds = null;
+    emit({ type: 'jobs-changed', ids: all });
+  }, CHANGES_COALESCE_MS);
+}
+
 const clock: Clock = {
   now: () => Date.now(),
   // The wake-up listener goes when the timer fires: the signal is composed with the engine's long-lived
@@ -72,7 +93,7 @@ async function openQueue(): Promise<void> {
       if (!pool) pool = await installPool();
       else if (pool.isPaused()) await pool.unpauseVfs();
       const opened = createStores(() => openDatabase(pool!), {
-        onCommit: (ids) => emit({ type: 'jobs-changed', ids }),
+        onCommit: jobsChanged,
       });
       await opened.queue.init();
       await sweepOrphans(opened);
