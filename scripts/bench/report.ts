@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { wholeMs } from './appRun.ts';
 import type { Figure } from './figure.ts';
 import type { MemoryReport } from './memoryRuns.ts';
+import { missedReasons } from './reasons.ts';
 import { LANES, type TransferRow } from './transfers.ts';
 
 // BENCHMARKS.md: each goal of issue #14 beside the figures it is judged on, met or missed, with the link
@@ -126,6 +127,7 @@ export function report(quick: boolean, rows: TransferRow[], memory: MemoryReport
     '',
     ...memoryTable(memory),
     '',
+    ...missedReasons(rows, memory, queue),
     '## The queue',
     '',
     'Through the Comlink API of the worker; opfs-sahpool, WAL + EXCLUSIVE locking + synchronous=FULL.',
