@@ -5,7 +5,9 @@ import solid from 'vite-plugin-solid';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-export default defineConfig({
+// `vite build` is the app as shipped, into dist/. `vite build --mode e2e` adds the test hooks
+// (src/worker/testHooks.ts) and goes to dist-e2e/, so the two never mix: the e2e tests and the benchmark use it.
+export default defineConfig(({ mode }) => ({
   // Shown in the page's footer; EXLAB_BUILD tells builds of one version apart (the update test uses it).
   define: { __APP_VERSION__: JSON.stringify(process.env.EXLAB_BUILD ? `${version}+${process.env.EXLAB_BUILD}` : version) },
   plugins: [
@@ -71,5 +73,5 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
-  build: { target: 'es2022', sourcemap: true },
-});
+  build: { target: 'es2022', sourcemap: true, outDir: mode === 'e2e' ? 'dist-e2e' : 'dist' },
+}));

@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { startApacheDav } from '../test/support/apacheDav.ts';
 import { launchChromium, type RealChromium } from '../test/support/launchChromium.ts';
 import { readDavLog } from '../test/support/davLog.ts';
-import { E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
+import { E2E_DIST, E2E_NAS_LOG, E2E_NAS_ROOT } from '../test/support/paths.ts';
 import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
@@ -47,7 +47,9 @@ function runFolder(name: string, bigMb: number): string {
   return folder;
 }
 
-test('20 awkward files and a 200 MB file reach the embedded NAS whole; the browser grows by less than 64 MB while uploading', async ({ baseURL }) => {
+test('20 awkward files and a 200 MB file reach the embedded NAS whole; the browser grows by less than 64 MB while uploading', async ({
+  baseURL,
+}) => {
   test.setTimeout(300_000);
   const folder = runFolder('big-embedded', 200);
   browser = await launchChromium(profile);
@@ -83,7 +85,7 @@ test('20 awkward files and a 200 MB file reach the embedded NAS whole; the brows
 test('the same run reaches Apache httpd mod_dav whole, served from the same origin as the app', async () => {
   test.setTimeout(300_000);
   const folder = runFolder('big-apache', 200);
-  const apache = await startApacheDav('dist', '.tmp/apache');
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache');
   try {
     browser = await launchChromium(profile);
     const page = await browser.context.newPage();
@@ -108,12 +110,17 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
   }
 });
 
-test('the browser killed mid-upload: the run resumes, uploaded files are not sent again, the NAS ends whole with no temporaries', async ({ baseURL }) => {
+test('the browser killed mid-upload: the run resumes, uploaded files are not sent again, the NAS ends whole with no temporaries', async ({
+  baseURL,
+}) => {
   test.setTimeout(300_000);
   const folder = join('.tmp', 'runs', 'resume');
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  makeRunFolder(folder, { names: ['notes.txt'], bigFiles: Array.from({ length: 8 }, (_, i) => ({ name: `frames/part-${i}.bin`, mb: 40 })) });
+  makeRunFolder(folder, {
+    names: ['notes.txt'],
+    bigFiles: Array.from({ length: 8 }, (_, i) => ({ name: `frames/part-${i}.bin`, mb: 40 })),
+  });
 
   browser = await launchChromium(profile);
   let page = await browser.context.newPage();
@@ -127,7 +134,10 @@ test('the browser killed mid-upload: the run resumes, uploaded files are not sen
   await expect
     .poll(
       async () => {
-        const files = await api<{ seq: number; uploaded_at: string | null }[]>(page, `return (await api.files(${JSON.stringify(job.id)})).value;`);
+        const files = await api<{ seq: number; uploaded_at: string | null }[]>(
+          page,
+          `return (await api.files(${JSON.stringify(job.id)})).value;`,
+        );
         uploadedBeforeKill = files.filter((f) => f.uploaded_at).map((f) => f.seq);
         return uploadedBeforeKill.length;
       },

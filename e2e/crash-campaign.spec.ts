@@ -10,6 +10,7 @@ import { openApp, showView } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { assertNoEarlyLocalDeletes, expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 // The crash campaign: Chromium is SIGKILLed at KILLS random moments while runs of many files in nested
 // folders are taken in, uploaded, moved, verified, given their manifest and cleaned up; after each
@@ -52,7 +53,7 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
     makeRunFolder(folder, { bigFiles: [{ name: `frames/capture-${i}.bin`, mb: 12 }] });
     return folder;
   });
-  const app = await serveApp({ port: await freePort(), davRoot, logFile: log });
+  const app = await serveApp({ port: await freePort(), davRoot, logFile: log, distDir: E2E_DIST });
   const profile = join(work, 'profile');
   const seen: string[] = [];
   try {
@@ -67,7 +68,9 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
       if (missing.length && kill % 2 === 0) await startIntake(page, missing[0], folders[Number(missing[0].slice(4))]);
       await page.waitForTimeout(100 + Math.floor(Math.random() * 1500));
       const states = (await jobs(page).catch(() => [])).map((j) => j.state).join(',');
-      seen.push(`kill ${kill + 1}: ${states || 'no jobs yet'}${missing.length && kill % 2 === 0 ? ` (during intake of ${missing[0]})` : ''}`);
+      seen.push(
+        `kill ${kill + 1}: ${states || 'no jobs yet'}${missing.length && kill % 2 === 0 ? ` (during intake of ${missing[0]})` : ''}`,
+      );
       await browser.kill();
     }
     console.log(seen.join('\n'));
@@ -95,7 +98,10 @@ test(`crash campaign: ${KILLS} kills of the browser, every run lands once and wh
       expect(hashTree(join(davRoot, 'cam-1', date)).size).toBe(RUNS * 23);
       for (const job of all) {
         const onNas = hashTree(join(davRoot, job.nas_path));
-        expect([...onNas.keys()].filter((k) => k.includes('.exlab-part-')), job.nas_path).toEqual([]);
+        expect(
+          [...onNas.keys()].filter((k) => k.includes('.exlab-part-')),
+          job.nas_path,
+        ).toEqual([]);
         onNas.delete('manifest-sha256.txt');
         onNas.delete('.exlab-claim.json');
         const i = Number(job.nas_path.split('/').pop()!.slice(4));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test.ts';
 import { launchChromium } from '../test/support/launchChromium.ts';
-import { enqueueRun, jobRow, listCount, openApp, searchQueue } from './fixtures/queuePage.ts';
+import { jobRow, listCount, openApp, searchQueue, seedJob } from './fixtures/queuePage.ts';
 
 test('a run queued right before the browser is killed is there after a restart', async ({ baseURL }) => {
   const profile = mkdtempSync(join(tmpdir(), 'exlab-profile-'));
@@ -13,12 +13,12 @@ test('a run queued right before the browser is killed is there after a restart',
       const page = await chromium.context.newPage();
       await openApp(page, baseURL, { paused: round === 1 });
       await expect(listCount(page)).toHaveText(`${(round - 1) * 21} jobs`);
-      await enqueueRun(page, 'hplc-01', `/runs/crash-${round}`);
-      // Twenty more through the worker API at once: they share commits; each resolved one must survive.
+      await seedJob(page, 'hplc-01', `/runs/crash-${round}`);
+      // Twenty more through the worker at once: they share commits; each resolved one must survive.
       const resolved = await page.evaluate(async (r) => {
-        const api = (globalThis as any).exlabApi;
+        const hooks = (globalThis as any).exlabTestHooks;
         const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => api.enqueue({ equipmentId: 'ms-07', runPath: `/runs/crash-${r}-${i}` })),
+          Array.from({ length: 20 }, (_, i) => hooks.seedJob({ equipmentId: 'ms-07', runPath: `/runs/crash-${r}-${i}` })),
         );
         return results.filter((x: { ok: boolean }) => x.ok).length;
       }, round);

@@ -7,11 +7,12 @@ import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 test('the nginx recipe serves the app with its security headers, and a run uploads through it', async ({ page }) => {
   const work = mkdtempSync(join(tmpdir(), 'exlab-nginx-'));
   const dav = await startEmbeddedDav({ root: join(work, 'nas') });
-  const nginx = await startNginxRecipe('dist', dav.origin, join(work, 'nginx'));
+  const nginx = await startNginxRecipe(E2E_DIST, dav.origin, join(work, 'nginx'));
   try {
     const res = await page.request.get(`${nginx.origin}/`);
     const csp = res.headers()['content-security-policy'];

@@ -9,6 +9,7 @@ import { addRunFromFolder, openApp } from './fixtures/queuePage.ts';
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 async function controlledBySw(page: Page): Promise<void> {
   await page.evaluate(async () => {
@@ -23,7 +24,7 @@ test('with the server that served it gone, the app starts, shows the queue and t
   const port = await freePort();
   const work = mkdtempSync(join(tmpdir(), 'exlab-offline-'));
   const davRoot = join(work, 'nas');
-  let app: ServedApp | null = await serveApp({ port, davRoot });
+  let app: ServedApp | null = await serveApp({ port, davRoot, distDir: E2E_DIST });
   try {
     await openApp(page, app.url);
     await controlledBySw(page);
@@ -44,7 +45,7 @@ test('with the server that served it gone, the app starts, shows the queue and t
     await expect(page.getByTestId('engine-status')).toContainText('NAS unreachable');
     await expect(job.getByTestId('job-attempts')).toHaveText('0');
 
-    app = await serveApp({ port, davRoot });
+    app = await serveApp({ port, davRoot, distDir: E2E_DIST });
     await expect(job).toHaveAttribute('data-state', /verified|cleaned/, { timeout: 60_000 });
     await expect(job.getByTestId('job-attempts')).toHaveText('0');
     const nasPath = (await job.getByTestId('job-nas-path').textContent())!;
@@ -110,5 +111,5 @@ test('a share-target POST with two files opens New run with both listed', async 
   const form = page.getByRole('form', { name: 'New run' });
   await expect(form.getByTestId('picked-summary')).toHaveText(/^2 files/);
   await expect(form.getByTestId('picked-file')).toHaveText(['plate 1.csv', 'run #7.log']);
-  expect(readFileSync('dist/manifest.webmanifest', 'utf8')).toContain('"share_target"');
+  expect(readFileSync(`${E2E_DIST}/manifest.webmanifest`, 'utf8')).toContain('"share_target"');
 });

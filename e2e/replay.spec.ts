@@ -1,18 +1,19 @@
 import { expect, test } from './fixtures/test.ts';
-import { enqueueRun, jobRow, openApp } from './fixtures/queuePage.ts';
+import { jobRow, openApp, seedJob } from './fixtures/queuePage.ts';
 
 test('a job left RUNNING when the page was closed comes back QUEUED', async ({ context }) => {
   const first = await context.newPage();
   await openApp(first, '/', { paused: true });
-  await enqueueRun(first, 'hplc-01', '/runs/interrupted');
-  await enqueueRun(first, 'hplc-01', '/runs/verifying');
+  await seedJob(first, 'hplc-01', '/runs/interrupted');
+  await seedJob(first, 'hplc-01', '/runs/verifying');
   await first.evaluate(async () => {
     const api = (globalThis as any).exlabApi;
+    const hooks = (globalThis as any).exlabTestHooks;
     const { value } = await api.list({});
     const [a, b] = value.jobs;
-    await api.move(a.id, 'running');
-    await api.move(b.id, 'running');
-    await api.move(b.id, 'awaiting_verify');
+    await hooks.move(a.id, 'running');
+    await hooks.move(b.id, 'running');
+    await hooks.move(b.id, 'awaiting_verify');
   });
   await expect(jobRow(first, '/runs/interrupted')).toHaveAttribute('data-state', 'running');
   await first.close();

@@ -14,7 +14,7 @@ async function opfsRunFolders(page: Page): Promise<number> {
   return page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
     let n = 0;
-    for await (const _ of (await root.getDirectoryHandle('runs', { create: true }) as any).keys()) n++;
+    for await (const _ of ((await root.getDirectoryHandle('runs', { create: true })) as any).keys()) n++;
     return n;
   });
 }
@@ -47,7 +47,9 @@ test('quota too small for a run, and quota gone in the middle of intake: refused
     // 1. Not enough room from the start: refused before anything is written.
     await setQuota(cdp, origin, usage + 10 * 2 ** 20);
     await form.getByRole('button', { name: 'Queue run' }).click();
-    await expect(form.getByRole('alert')).toContainText(/^The run needs 50\.3 MB (but the device has [\d.]+ MB free|and the device ran out of space while storing it); free some space/);
+    await expect(form.getByRole('alert')).toContainText(
+      /^The run needs 50\.3 MB (but the device has [\d.]+ MB free|and the device ran out of space while storing it); free some space/,
+    );
     expect(await opfsRunFolders(page)).toBe(0);
 
     // 2. Room at the start, gone while the files are copied in.

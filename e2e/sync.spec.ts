@@ -55,7 +55,7 @@ test('a path that would leave the run is refused and nothing is kept', async ({ 
     });
     const root = await navigator.storage.getDirectory();
     let runs = 0;
-    for await (const _ of (await root.getDirectoryHandle('runs', { create: true }) as any).keys()) runs++;
+    for await (const _ of ((await root.getDirectoryHandle('runs', { create: true })) as any).keys()) runs++;
     return { r, runs, jobs: (await api.list({})).value.jobs.length };
   });
   expect(res.r).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

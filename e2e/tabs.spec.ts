@@ -1,10 +1,10 @@
 import { expect, test } from './fixtures/test.ts';
-import { enqueueRun, jobRow, openApp, showView } from './fixtures/queuePage.ts';
+import { seedJob, jobRow, openApp, showView } from './fixtures/queuePage.ts';
 
 test('two tabs: one owns the queue, the other says so and takes over when the first closes', async ({ context }) => {
   const a = await context.newPage();
   await openApp(a, '/', { paused: true });
-  await enqueueRun(a, 'hplc-01', '/runs/from-tab-a');
+  await seedJob(a, 'hplc-01', '/runs/from-tab-a');
 
   const b = await context.newPage();
   await b.goto('/');
@@ -19,7 +19,7 @@ test('two tabs: one owns the queue, the other says so and takes over when the fi
   await expect(b.getByTestId('open-elsewhere')).toHaveCount(0);
   await showView(b, 'Queue');
   await expect(jobRow(b, '/runs/from-tab-a')).toBeVisible();
-  await enqueueRun(b, 'hplc-01', '/runs/from-tab-b');
+  await seedJob(b, 'hplc-01', '/runs/from-tab-b');
 
   // "Use here" moves the queue to the asking tab; the former owner then waits.
   const c = await context.newPage();

@@ -6,6 +6,7 @@ import { addRunFromFolder, jobRowByName, openApp, openJob, showView } from './fi
 import { hashTree } from '../test/support/hashTree.ts';
 import { makeRunFolder } from '../test/support/sampleRun.ts';
 import { expect, test } from './fixtures/test.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 
 // A technician's day, by clicks and typing, against Apache mod_dav with a password, as a lab NAS has.
 
@@ -30,9 +31,11 @@ async function saveSettings(page: Page, fields: Record<string, string>): Promise
   await expect(form.getByRole('status')).toHaveText('Settings saved');
 }
 
-test('a run from a folder is verified; a wrong password shows in Problems, is fixed in Settings, retried and verified; Discard deletes only what it says', async ({ page }) => {
+test('a run from a folder is verified; a wrong password shows in Problems, is fixed in Settings, retried and verified; Discard deletes only what it says', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
-  const apache = await startApacheDav('dist', '.tmp/apache-auth', { auth: { username: 'lab', password: 'pipette-42' } });
+  const apache = await startApacheDav(E2E_DIST, '.tmp/apache-auth', { auth: { username: 'lab', password: 'pipette-42' } });
   const folder = join('.tmp', 'runs', 'technician');
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });

@@ -29,7 +29,11 @@ async function queuePaused(page: Page, device: string): Promise<string> {
   const res = await page.evaluate(
     async ({ files }) => {
       const api = (globalThis as any).exlabApi;
-      const run = { equipmentId: 'hplc-01', runName: 'twin run', files: files.map((f) => ({ relPath: f.relPath, file: new Blob([f.text]) })) };
+      const run = {
+        equipmentId: 'hplc-01',
+        runName: 'twin run',
+        files: files.map((f) => ({ relPath: f.relPath, file: new Blob([f.text]) })),
+      };
       return api.addRun(run);
     },
     { files: runOf(device) },
@@ -40,7 +44,9 @@ async function queuePaused(page: Page, device: string): Promise<string> {
 
 const jobOf = (page: Page, id: string) => page.evaluate(async (jobId) => (await (globalThis as any).exlabApi.get(jobId)).value, id);
 
-test('two tablets, same equipment, run name and day, started together: two folders, each whole with its own manifest', async ({ baseURL }) => {
+test('two tablets, same equipment, run name and day, started together: two folders, each whole with its own manifest', async ({
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const profiles = [mkdtempSync(join(tmpdir(), 'exlab-tablet-a-')), mkdtempSync(join(tmpdir(), 'exlab-tablet-b-'))];
   const browsers: RealChromium[] = [];
@@ -55,7 +61,9 @@ test('two tablets, same equipment, run name and day, started together: two folde
     }
     const ids = [await queuePaused(pages[0], 'tablet A'), await queuePaused(pages[1], 'tablet B')];
     // Both start syncing at the same moment.
-    await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as any).exlabApi.updateSettings({ paused: false, retentionHours: 24 }))));
+    await Promise.all(
+      pages.map((p) => p.evaluate(() => (globalThis as any).exlabApi.updateSettings({ paused: false, retentionHours: 24 }))),
+    );
     const done = [];
     for (const [i, page] of pages.entries()) {
       await expect.poll(async () => (await jobOf(page, ids[i])).state, { timeout: 60_000 }).toBe('verified');

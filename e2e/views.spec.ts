@@ -19,13 +19,19 @@ const SIZES = [
 async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    const targets = document.querySelectorAll('button, a[href], select, summary, input:not([type=checkbox]):not(.visually-hidden), label.check');
+    const targets = document.querySelectorAll(
+      'button, a[href], select, summary, input:not([type=checkbox]):not(.visually-hidden), label.check',
+    );
     for (const el of targets) {
       const r = el.getBoundingClientRect();
       if (!r.width || !r.height || el.closest('dialog:not([open])')) continue;
-      if (r.height < 44 || r.width < 44) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" is ${Math.round(r.width)}x${Math.round(r.height)}`);
+      if (r.height < 44 || r.width < 44)
+        out.push(
+          `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" is ${Math.round(r.width)}x${Math.round(r.height)}`,
+        );
     }
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page is ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+      out.push(`page is ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
     return out;
   });
 }
@@ -35,13 +41,22 @@ function csv(n: number): string {
   return Array.from({ length: n }, (_, i) => `${i},${(i * 0.37).toFixed(3)}\n`).join('');
 }
 
-const WAITING = ['gradient test', 'blank 3', 'standard curve', 'sample 41', 'sample 42', 'sample 43', 'wash', 'QC mix', 'sample 44', 'plate 9'].map(
-  (runName, i) => ({
-    equipmentId: ['hplc-02', 'ms-07', 'nmr-1'][i % 3],
-    runName,
-    files: Array.from({ length: 2 + (i % 4) }, (_, k) => ({ relPath: `data/part-${k}.csv`, text: csv(500 + i * 900 + k * 300) })),
-  }),
-);
+const WAITING = [
+  'gradient test',
+  'blank 3',
+  'standard curve',
+  'sample 41',
+  'sample 42',
+  'sample 43',
+  'wash',
+  'QC mix',
+  'sample 44',
+  'plate 9',
+].map((runName, i) => ({
+  equipmentId: ['hplc-02', 'ms-07', 'nmr-1'][i % 3],
+  runName,
+  files: Array.from({ length: 2 + (i % 4) }, (_, k) => ({ relPath: `data/part-${k}.csv`, text: csv(500 + i * 900 + k * 300) })),
+}));
 
 /** A queue as a lab would have it: one run verified on the NAS, one failed, some waiting. */
 async function seed(page: Page): Promise<void> {
@@ -76,7 +91,10 @@ async function seed(page: Page): Promise<void> {
         runName: 'peptide screen B',
         files: [{ relPath: 'spectra.mzML', file: new Blob([spectra]) }],
       });
-      await api.recordFailure(failed.value.id, { error: 'auth: PUT /dav/ms-07/peptide screen B/spectra.mzML answered 401 (check the NAS user and password)', terminal: true });
+      await api.recordFailure(failed.value.id, {
+        error: 'auth: PUT /dav/ms-07/peptide screen B/spectra.mzML answered 401 (check the NAS user and password)',
+        terminal: true,
+      });
       for (const run of waiting) {
         await api.addRun({ ...run, files: run.files.map((f) => ({ relPath: f.relPath, file: new Blob([f.text]) })) });
       }
@@ -104,7 +122,10 @@ async function check(page: Page, view: string): Promise<void> {
     await resize(page, size);
     const result = await new AxeBuilder({ page }).analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${view} at ${size.name}`).toEqual([]);
+    expect(
+      bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `${view} at ${size.name}`,
+    ).toEqual([]);
     expect(await layoutProblems(page), `${view} at ${size.name}`).toEqual([]);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `${view}-${size.name}.png`) });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../test/support/launchChromium.ts';
 import { LINK_10MS, LINK_40MS, LOOPBACK } from '../test/support/shapingProxy.ts';
+import { E2E_DIST } from '../test/support/paths.ts';
 import { serveApp } from '../test/support/serveApp.ts';
 import { queueFigures } from './bench/queueFigures.ts';
 import { report } from './bench/report.ts';
@@ -11,7 +12,8 @@ import { type SampleRun, makeBigRun, makeSmallRun } from './bench/sampleRuns.ts'
 import { type TransferPlan, transferRows } from './bench/transfers.ts';
 
 // `npm run bench`: runs to the NAS through the production path on three links, the app against curl
-// and rclone, and the queue's own figures; writes BENCHMARKS.md. `--quick` (in `npm test`) runs the
+// and rclone, and the queue's own figures, all on the e2e build (dist-e2e/, which `npm test` builds);
+// writes BENCHMARKS.md. `--quick` (in `npm test`) runs the
 // same code on small sizes so it cannot rot, and writes nothing.
 //
 // The full run is sized to end within about 15 minutes on 2 cores: the 1 GB file goes over loopback,
@@ -41,14 +43,31 @@ async function main(): Promise<void> {
   try {
     const n = SIZES.smallFiles.toLocaleString('en');
     const small = { ...makeSmallRun(join(work, 'small'), SIZES.smallFiles), label: `${n} files of 1–20 KB`, kind: 'small' as const };
-    const big = { ...makeBigRun(join(work, 'big'), SIZES.bigMb), label: `${SIZES.bigMb.toLocaleString('en')} MB file`, kind: 'big' as const };
-    const shapedBig = { ...makeBigRun(join(work, 'shaped-big'), SIZES.shapedBigMb), label: `${SIZES.shapedBigMb} MB file`, kind: 'big' as const };
+    const big = {
+      ...makeBigRun(join(work, 'big'), SIZES.bigMb),
+      label: `${SIZES.bigMb.toLocaleString('en')} MB file`,
+      kind: 'big' as const,
+    };
+    const shapedBig = {
+      ...makeBigRun(join(work, 'shaped-big'), SIZES.shapedBigMb),
+      label: `${SIZES.shapedBigMb} MB file`,
+      kind: 'big' as const,
+    };
     // The quick run keeps one shaped link, so the proxy and the references through it cannot rot either.
     const legs = QUICK
-      ? [{ link: LOOPBACK, runs: [small, big] }, { link: LINK_10MS, runs: [small] }]
-      : [{ link: LOOPBACK, runs: [small, big] }, { link: LINK_10MS, runs: [small, shapedBig] }, { link: LINK_40MS, runs: [small] }];
+      ? [
+          { link: LOOPBACK, runs: [small, big] },
+          { link: LINK_10MS, runs: [small] },
+        ]
+      : [
+          { link: LOOPBACK, runs: [small, big] },
+          { link: LINK_10MS, runs: [small, shapedBig] },
+          { link: LINK_40MS, runs: [small] },
+        ];
     const plan: TransferPlan = {
-      legs: legs.map((l) => ({ ...l, runs: l.runs.filter((r) => !ONLY || ONLY.includes(`${l.link.rttMs}:${r.kind}`)) })).filter((l) => l.runs.length),
+      legs: legs
+        .map((l) => ({ ...l, runs: l.runs.filter((r) => !ONLY || ONLY.includes(`${l.link.rttMs}:${r.kind}`)) }))
+        .filter((l) => l.runs.length),
       embedded: WITH_EMBEDDED,
       appOnly: APP_ONLY,
     };
@@ -75,7 +94,9 @@ async function main(): Promise<void> {
 /** The small-file run, the big file and a huge one, then small runs up to SIZES.memoryRuns in all, in one page. */
 async function memoryRun(work: string, small: SampleRun & { label: string }, big: SampleRun & { label: string }) {
   // The quick run leaves the huge file out: it would only repeat the big one, slower.
-  const huge = SIZES.hugeMb ? [{ ...makeBigRun(join(work, 'huge'), SIZES.hugeMb), label: `${SIZES.hugeMb.toLocaleString('en')} MB file` }] : [];
+  const huge = SIZES.hugeMb
+    ? [{ ...makeBigRun(join(work, 'huge'), SIZES.hugeMb), label: `${SIZES.hugeMb.toLocaleString('en')} MB file` }]
+    : [];
   const n = SIZES.memoryFiles;
   const few = { ...makeSmallRun(join(work, 'few'), n), label: `${n} files of 1–20 KB` };
   const first = [small, big, ...huge].map((run) => ({ run, times: 1 }));
@@ -88,7 +109,7 @@ async function memoryRun(work: string, small: SampleRun & { label: string }, big
 
 /** The queue's figures, in a profile of their own behind the embedded path (they never reach the NAS). */
 async function queueRun(work: string) {
-  const app = await serveApp({ port: 0, davRoot: join(work, 'queue-nas') });
+  const app = await serveApp({ port: 0, davRoot: join(work, 'queue-nas'), distDir: E2E_DIST });
   return queueFigures(app.url, join(work, 'profile-queue'), SIZES).finally(() => app.stop());
 }
 

@@ -14,7 +14,8 @@ step() {
 }
 
 step npx tsc -b
-step npx vite build --logLevel warn
+step npx prettier --check --log-level warn "src/**/*.{ts,tsx}" "test/**/*.ts" "e2e/**/*.ts" "scripts/**/*.ts" "*.ts"
+step npx vite build --mode e2e --logLevel warn
 step npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 step npx playwright test
 step npx tsx scripts/bench.ts --quick

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { E2E_DIST } from '../../test/support/paths.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type PipePage, openPipePage } from '../../test/support/pipeChromium.ts';
 import { FIND_QUEUED_RUN, UNTIL_VERIFIED, type JobEvent, phasesFromHistory } from './appRun.ts';
@@ -71,7 +72,7 @@ async function syncOne(page: PipePage, dir: string, name: string): Promise<void>
 
 /** `runs` one after the other in one page, each `times` times. */
 export async function memoryRuns(runs: { run: SampleRun & { label: string }; times: number }[], work: string): Promise<MemoryReport> {
-  const prod = await startProductionPath('dist', join(work, 'memory-prod'));
+  const prod = await startProductionPath(E2E_DIST, join(work, 'memory-prod'));
   const page = await openPipePage(join(work, 'profile-memory'), `${prod.origin}/`);
   try {
     await until(page, `document.querySelector('[data-testid=ownership]')?.dataset.status === 'owner'`, 'the app to own its queue', 60_000);
@@ -87,7 +88,11 @@ export async function memoryRuns(runs: { run: SampleRun & { label: string }; tim
         const sampler = setInterval(() => (peak = Math.max(peak, totalMb(page))), SAMPLE_MS);
         await syncOne(page, run.dir, `memory-${out.length}`).finally(() => clearInterval(sampler));
         await new Promise((r) => setTimeout(r, SETTLE_MS));
-        out.push({ label: `${run.label}, run ${i} of ${times}`, peakGrowthMb: peak - before, restingDriftMb: totalMb(page) - restingBeforeMb });
+        out.push({
+          label: `${run.label}, run ${i} of ${times}`,
+          peakGrowthMb: peak - before,
+          restingDriftMb: totalMb(page) - restingBeforeMb,
+        });
       }
     }
     return { restingBeforeMb, runs: out };

@@ -4,7 +4,7 @@ import { type Figure, atLeast, below } from './figure.ts';
 import { inPage as measure } from './inPage.ts';
 
 // The queue's figures, measured in Chromium on a real on-disk profile through the Comlink API the page
-// uses. Each throughput is shown against the batch rate of the same database in the same run (one
+// uses, in the e2e build (dist-e2e/), whose test hooks seed the file-less jobs and make the moves. Each throughput is shown against the batch rate of the same database in the same run (one
 // transaction for many rows), which is what group commit can at best approach.
 
 // Each snippet returns seconds (or ms, as named) measured inside the page.
@@ -12,7 +12,7 @@ const SNIPPETS = {
   enqueueSerial: `
     const t0 = performance.now();
     for (let i = 0; i < arg.n; i++) {
-      const r = await api.enqueue({ equipmentId: 'bench', runPath: arg.prefix + i });
+      const r = await hooks.seedJob({ equipmentId: 'bench', runPath: arg.prefix + i });
       if (!r.ok) throw new Error(r.error.message);
     }
     return (performance.now() - t0) / 1000;`,
@@ -22,7 +22,7 @@ const SNIPPETS = {
     await Promise.all(Array.from({ length: arg.callers }, async () => {
       while (next < arg.n) {
         const i = next++;
-        const r = await api.enqueue({ equipmentId: 'bench', runPath: arg.prefix + i });
+        const r = await hooks.seedJob({ equipmentId: 'bench', runPath: arg.prefix + i });
         if (!r.ok) throw new Error(r.error.message);
       }
     }));
@@ -45,7 +45,7 @@ const SNIPPETS = {
       while (next < ids.length) {
         const id = ids[next++];
         const r = arg.op === 'move'
-          ? await api.move(id, 'queued', { lastError: 'bench' })
+          ? await hooks.move(id, 'queued', { lastError: 'bench' })
           : await api.recordFailure(id, { error: 'bench' });
         if (!r.ok) throw new Error(r.error.message);
       }
@@ -56,7 +56,7 @@ const SNIPPETS = {
     for (let start = 0; start < arg.n; start += 10000) {
       const items = [];
       for (let i = start; i < Math.min(arg.n, start + 10000); i++) items.push({ equipmentId: 'eq-' + (i % 7), runPath: arg.prefix + i });
-      const r = await api.enqueueMany(items);
+      const r = await hooks.seedJobs(items);
       if (!r.ok) throw new Error(r.error.message);
     }
     return (performance.now() - t0) / 1000;`,
@@ -64,7 +64,7 @@ const SNIPPETS = {
     const samples = [];
     for (let i = 0; i < arg.n; i++) {
       const t0 = performance.now();
-      await api.enqueue({ equipmentId: 'bench', runPath: arg.prefix + i });
+      await hooks.seedJob({ equipmentId: 'bench', runPath: arg.prefix + i });
       samples.push(performance.now() - t0);
     }
     samples.sort((a, b) => a - b);
@@ -88,62 +88,79 @@ const SNIPPETS = {
     return performance.now() - t0;`,
 };
 
+type Run = (name: keyof typeof SNIPPETS, arg: unknown) => Promise<number>;
+
 /** Fill a queue of `bigQueue` jobs in a fresh profile at `appUrl` and time what a technician waits for. */
 export async function queueFigures(appUrl: string, profile: string, sizes: { bigQueue: number; calls: number }): Promise<Figure[]> {
-  const { bigQueue: BIG_QUEUE, calls: CALLS } = sizes;
   const browser = await launchChromium(profile);
-  const figures: Figure[] = [];
   try {
     const page = await browser.context.newPage();
     await page.goto(appUrl);
     await page.waitForSelector('[data-testid=ownership][data-status=owner]');
-    const run = async (name: keyof typeof SNIPPETS, arg: unknown) => (await measure(page, SNIPPETS[name], arg)) as number;
+    const run: Run = async (name, arg) => (await measure(page, SNIPPETS[name], arg)) as number;
     // The queue figures are the queue's alone: the engine would sync these file-less jobs meanwhile.
     await measure(page, `await api.updateSettings({ paused: true }); return 0;`, null);
-
-    const batchSeconds = await run('batch', { n: 10_000, prefix: '/batch/' });
-    const batchRate = 10_000 / batchSeconds;
-    figures.push({ name: 'batch enqueue of 10,000 (one transaction)', value: batchRate, unit: 'jobs/s' });
-    const ref = { name: 'batch rate', value: batchRate };
-
-    figures.push({ name: 'single enqueue latency (median of 200)', value: await run('singleLatency', { n: 200, prefix: '/lat/' }), unit: 'ms' });
-    for (const callers of [1, 100]) {
-      const s = await run(callers === 1 ? 'enqueueSerial' : 'enqueueConcurrent', { n: CALLS, callers, prefix: `/enq${callers}/` });
-      const target = callers === 100 ? atLeast(2600, '≥ 2,600/s (the seed)') : undefined;
-      figures.push({ name: `enqueue, ${callers} caller${callers > 1 ? 's' : ''}`, value: CALLS / s, unit: 'commits/s', reference: ref, target });
-    }
-    for (const op of ['move', 'recordFailure'] as const) {
-      for (const callers of [1, 100]) {
-        const prefix = `/enq${callers}/`;
-        await run('ids', { state: 'queued', prefix, n: CALLS });
-        const s = await run('callConcurrent', { op, callers });
-        const label = op === 'move' ? 'transition' : 'recordFailure';
-        figures.push({ name: `${label}, ${callers} caller${callers > 1 ? 's' : ''}`, value: CALLS / s, unit: 'commits/s', reference: ref });
-      }
-    }
-
-    const have = 10_000 + 200 + 2 * CALLS;
-    await run('batch', { n: BIG_QUEUE - have, prefix: '/big/' });
-    // Leave some jobs RUNNING so the start-up replay has work to do.
-    await run('ids', { state: 'queued', prefix: '/big/', n: 5_000 });
-    await measure(page, `for (const id of globalThis.__benchIds) await api.move(id, 'running'); return 0;`, null);
-    figures.push({ name: `first page (100 rows) of a ${BIG_QUEUE.toLocaleString('en')}-job queue`, value: await run('firstPage', {}), unit: 'ms', target: below(1000, '< 1 s') });
-    figures.push({ name: `counts per state, ${BIG_QUEUE.toLocaleString('en')} jobs`, value: await run('counts', { n: BIG_QUEUE }), unit: 'ms' });
-    figures.push({ name: `walk all ${BIG_QUEUE.toLocaleString('en')} jobs in pages of 500`, value: await run('walk', { n: BIG_QUEUE }), unit: 'ms' });
-
-    const t0 = Date.now();
-    await page.reload();
-    await page.waitForSelector('[data-testid=ownership][data-status=owner]');
-    figures.push({ name: `reload to queue open, replay of 5,000 RUNNING in ${BIG_QUEUE.toLocaleString('en')} jobs`, value: Date.now() - t0, unit: 'ms' });
-    const running = await measure(page, `return (await api.counts()).value.running;`, null);
-    if (running !== 0) throw new Error(`replay left ${running} RUNNING jobs`);
-    figures.push(...(await queueViewFigures(page, t0, BIG_QUEUE)));
+    const figures = await commitFigures(run, sizes.calls);
+    figures.push(...(await bigQueueFigures(page, run, sizes)));
     await page.close();
-    figures.push(await offlineColdStart(browser, appUrl, BIG_QUEUE));
+    figures.push(await offlineColdStart(browser, appUrl, sizes.bigQueue));
     return figures;
   } finally {
     await browser.close();
   }
+}
+
+/** Commits per second with 1 and 100 callers, against the batch rate of the same database. */
+async function commitFigures(run: Run, calls: number): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const batchSeconds = await run('batch', { n: 10_000, prefix: '/batch/' });
+  const batchRate = 10_000 / batchSeconds;
+  figures.push({ name: 'batch enqueue of 10,000 (one transaction)', value: batchRate, unit: 'jobs/s' });
+  const ref = { name: 'batch rate', value: batchRate };
+  figures.push({
+    name: 'single enqueue latency (median of 200)',
+    value: await run('singleLatency', { n: 200, prefix: '/lat/' }),
+    unit: 'ms',
+  });
+  const callersName = (callers: number) => `${callers} caller${callers > 1 ? 's' : ''}`;
+  for (const callers of [1, 100]) {
+    const s = await run(callers === 1 ? 'enqueueSerial' : 'enqueueConcurrent', { n: calls, callers, prefix: `/enq${callers}/` });
+    const target = callers === 100 ? atLeast(2600, '≥ 2,600/s (the seed)') : undefined;
+    figures.push({ name: `enqueue, ${callersName(callers)}`, value: calls / s, unit: 'commits/s', reference: ref, target });
+  }
+  for (const op of ['move', 'recordFailure'] as const) {
+    for (const callers of [1, 100]) {
+      await run('ids', { state: 'queued', prefix: `/enq${callers}/`, n: calls });
+      const s = await run('callConcurrent', { op, callers });
+      const label = op === 'move' ? 'transition' : 'recordFailure';
+      figures.push({ name: `${label}, ${callersName(callers)}`, value: calls / s, unit: 'commits/s', reference: ref });
+    }
+  }
+  return figures;
+}
+
+/** The queue filled up to `bigQueue` jobs (5,000 left RUNNING): its reads, then a reload and the Queue view. */
+async function bigQueueFigures(page: Page, run: Run, sizes: { bigQueue: number; calls: number }): Promise<Figure[]> {
+  const BIG_QUEUE = sizes.bigQueue;
+  const n = BIG_QUEUE.toLocaleString('en');
+  const have = 10_000 + 200 + 2 * sizes.calls;
+  await run('batch', { n: BIG_QUEUE - have, prefix: '/big/' });
+  // Leave some jobs RUNNING so the start-up replay has work to do.
+  await run('ids', { state: 'queued', prefix: '/big/', n: 5_000 });
+  await measure(page, `for (const id of globalThis.__benchIds) await hooks.move(id, 'running'); return 0;`, null);
+  const figures: Figure[] = [
+    { name: `first page (100 rows) of a ${n}-job queue`, value: await run('firstPage', {}), unit: 'ms', target: below(1000, '< 1 s') },
+    { name: `counts per state, ${n} jobs`, value: await run('counts', { n: BIG_QUEUE }), unit: 'ms' },
+    { name: `walk all ${n} jobs in pages of 500`, value: await run('walk', { n: BIG_QUEUE }), unit: 'ms' },
+  ];
+  const t0 = Date.now();
+  await page.reload();
+  await page.waitForSelector('[data-testid=ownership][data-status=owner]');
+  figures.push({ name: `reload to queue open, replay of 5,000 RUNNING in ${n} jobs`, value: Date.now() - t0, unit: 'ms' });
+  const running = await measure(page, `return (await api.counts()).value.running;`, null);
+  if (running !== 0) throw new Error(`replay left ${running} RUNNING jobs`);
+  figures.push(...(await queueViewFigures(page, t0, BIG_QUEUE)));
+  return figures;
 }
 
 /**
@@ -180,12 +197,15 @@ async function queueViewFigures(page: Page, reloadT0: number, BIG_QUEUE: number)
   const filtered = Date.now() - t1;
   return [
     { name: `reload to the first rows of ${n} jobs on screen`, value: firstRows, unit: 'ms', target: below(500, '< 0.5 s') },
-    { name: `the farthest window (100 rows at offset ${(BIG_QUEUE - 100).toLocaleString('en')}) from the worker`, value: lastWindow, unit: 'ms' },
+    {
+      name: `the farthest window (100 rows at offset ${(BIG_QUEUE - 100).toLocaleString('en')}) from the worker`,
+      value: lastWindow,
+      unit: 'ms',
+    },
     { name: `scroll the Queue view from its top to its last row, ${n} jobs`, value: toEnd, unit: 'ms' },
     { name: `filter ${n} jobs by equipment, first rows on screen`, value: filtered, unit: 'ms' },
   ];
 }
-
 
 /**
  * The app opened with no network at all (the service worker serves it), in a new tab: time to the
@@ -199,7 +219,12 @@ async function offlineColdStart(browser: RealChromium, appUrl: string, bigQueue:
     await page.goto(appUrl);
     await page.waitForSelector('[data-testid=job]');
     const ms = Date.now() - t0;
-    return { name: `offline cold start (new tab, no network) to the first rows of ${bigQueue.toLocaleString('en')} jobs`, value: ms, unit: 'ms', target: below(1000, '< 1 s') };
+    return {
+      name: `offline cold start (new tab, no network) to the first rows of ${bigQueue.toLocaleString('en')} jobs`,
+      value: ms,
+      unit: 'ms',
+      target: below(1000, '< 1 s'),
+    };
   } finally {
     await page.close();
     await browser.context.setOffline(false);

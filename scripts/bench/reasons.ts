@@ -18,7 +18,7 @@ export function missedReasons(rows: TransferRow[], memory: MemoryReport, queue: 
     out.push(
       `- **Small files against curl** (${slowerThanCurl.map((x) => x.link.name).join(', ')}): curl sends a request for a fraction of a`,
       `  millisecond of CPU; the app spends ${perFileMs(r).toFixed(0)} ms of Chromium's CPU per file on ${r.link.name} (the table above:`,
-      '  the worker\'s JavaScript, a SQLite commit per file, OPFS reads; the browser process\'s file-system and',
+      "  the worker's JavaScript, a SQLite commit per file, OPFS reads; the browser process's file-system and",
       '  blob plumbing; the network service), and its intake copies and hashes every file into the device',
       '  first, which curl does not. On 2 cores the run is bound by that CPU, not by the link; on a slow link',
       '  the round trips dominate and the gap closes.',
@@ -26,7 +26,9 @@ export function missedReasons(rows: TransferRow[], memory: MemoryReport, queue: 
   }
   const slowerThanRclone = small.filter((r) => wholeMs(r.rclone) / wholeMs(r.app) < 1);
   if (slowerThanRclone.length) {
-    out.push(`- **Small files against rclone** (${slowerThanRclone.map((x) => x.link.name).join(', ')}): intake (the device copy, which rclone does not make) is in the app's time.`);
+    out.push(
+      `- **Small files against rclone** (${slowerThanRclone.map((x) => x.link.name).join(', ')}): intake (the device copy, which rclone does not make) is in the app's time.`,
+    );
   }
   const big = rows.filter((r) => r.run.kind === 'big');
   if (big.some((r) => r.plainCopyMs !== undefined && r.plainCopyMs / r.app.intakeMs < 0.8)) {
@@ -38,13 +40,15 @@ export function missedReasons(rows: TransferRow[], memory: MemoryReport, queue: 
     );
   }
   if (big.some((r) => r.curl.uploadMs / r.app.uploadMs < 0.9 || r.curl.verifyMs / r.app.verifyMs < 0.8)) {
-    out.push('- **Big-file upload or verify against curl**: at small sizes (the quick run) the run\'s fixed costs (claim, PROPFIND, manifest) weigh; on a capped link both are bound by the cap.');
+    out.push(
+      "- **Big-file upload or verify against curl**: at small sizes (the quick run) the run's fixed costs (claim, PROPFIND, manifest) weigh; on a capped link both are bound by the cap.",
+    );
   }
   if (memory.runs.some((r) => r.peakGrowthMb >= 64 || Math.abs(r.restingDriftMb) > 32)) {
     out.push(
       '- **Memory**: the V8 heaps of the page and the worker stay flat over runs (2-5 MB after a collection, measured',
-      '  through DevTools); what grows is Chromium\'s native memory: in a memory dump after one run of 1,000',
-      '  files, the worker thread\'s Oilpan heap held 12 MB, PartitionAlloc\'s buffer partition 16 MB more and',
+      "  through DevTools); what grows is Chromium's native memory: in a memory dump after one run of 1,000",
+      "  files, the worker thread's Oilpan heap held 12 MB, PartitionAlloc's buffer partition 16 MB more and",
       '  malloc 21 MB more, released only in part afterwards. The growth slows run after run (it is what the',
       '  allocators keep, not a list that grows per file), but it does not return within 32 MB.',
     );

@@ -24,7 +24,8 @@ const timed = async (work: () => Promise<unknown>) => {
 };
 
 /** Split `items` into `lanes` round-robin shares. */
-const shares = <T>(items: T[], lanes: number) => Array.from({ length: lanes }, (_, l) => items.filter((_, i) => i % lanes === l)).filter((s) => s.length);
+const shares = <T>(items: T[], lanes: number) =>
+  Array.from({ length: lanes }, (_, l) => items.filter((_, i) => i % lanes === l)).filter((s) => s.length);
 
 /** Run curl on a config file; every transfer's status must be 2xx (a reference that failed is no reference). */
 async function curlConfig(config: string[], cfgFile: string): Promise<void> {
@@ -51,7 +52,12 @@ export async function curlSameProtocol(folderUrl: string, run: SampleRun, lanes:
         const config = names.flatMap((name) => [
           ...block([`upload-file = ${quoted(join(run.dir, name))}`, `url = ${quoted(`${folderUrl}.part-${name}`)}`]),
           'next',
-          ...block(['request = "MOVE"', `header = "Destination: ${folderUrl}${name}"`, 'header = "Overwrite: F"', `url = ${quoted(`${folderUrl}.part-${name}`)}`]),
+          ...block([
+            'request = "MOVE"',
+            `header = "Destination: ${folderUrl}${name}"`,
+            'header = "Overwrite: F"',
+            `url = ${quoted(`${folderUrl}.part-${name}`)}`,
+          ]),
           'next',
         ]);
         return curlConfig(config.slice(0, -1), join(work, `put-${l}.cfg`));
@@ -75,12 +81,21 @@ async function curlHashMany(folderUrl: string, run: SampleRun, lanes: number, wo
   mkdirSync(out);
   await Promise.all(
     shares(run.names, lanes).map((names, l) => {
-      const config = names.flatMap((name) => [`url = ${quoted(`${folderUrl}${name}`)}`, `output = ${quoted(join(out, name))}`, 'write-out = "%{http_code}\\n"', 'next']);
+      const config = names.flatMap((name) => [
+        `url = ${quoted(`${folderUrl}${name}`)}`,
+        `output = ${quoted(join(out, name))}`,
+        'write-out = "%{http_code}\\n"',
+        'next',
+      ]);
       return curlConfig(config.slice(0, -1), join(work, `get-${l}.cfg`));
     }),
   );
   for (const name of run.names) {
-    if (createHash('sha256').update(readFileSync(join(out, name))).digest('hex') !== run.sha256.get(name)) {
+    if (
+      createHash('sha256')
+        .update(readFileSync(join(out, name)))
+        .digest('hex') !== run.sha256.get(name)
+    ) {
       throw new Error(`curl reference: ${name} differs on the NAS`);
     }
   }
@@ -91,11 +106,23 @@ async function curlHashMany(folderUrl: string, run: SampleRun, lanes: number, wo
  * `davUrl`, then `rclone check --download` (it reads every file back and compares the bytes). A WebDAV
  * remote of vendor "other", configured through the environment alone.
  */
-export async function rcloneCopyCheck(davUrl: string, remotePath: string, run: SampleRun, lanes: number, work: string): Promise<ReferenceTimes> {
+export async function rcloneCopyCheck(
+  davUrl: string,
+  remotePath: string,
+  run: SampleRun,
+  lanes: number,
+  work: string,
+): Promise<ReferenceTimes> {
   mkdirSync(work, { recursive: true });
   const config = join(work, 'rclone.conf');
   writeFileSync(config, '');
-  const env = { ...process.env, RCLONE_CONFIG: config, RCLONE_CONFIG_NAS_TYPE: 'webdav', RCLONE_CONFIG_NAS_URL: davUrl, RCLONE_CONFIG_NAS_VENDOR: 'other' };
+  const env = {
+    ...process.env,
+    RCLONE_CONFIG: config,
+    RCLONE_CONFIG_NAS_TYPE: 'webdav',
+    RCLONE_CONFIG_NAS_URL: davUrl,
+    RCLONE_CONFIG_NAS_VENDOR: 'other',
+  };
   const rclone = (args: string[]) => exec('rclone', [...args, '-q'], { env, maxBuffer: 1 << 24 });
   const uploadMs = await timed(() => rclone(['copy', run.dir, `nas:${remotePath}`, '--transfers', String(lanes)]));
   const verifyMs = await timed(() => rclone(['check', run.dir, `nas:${remotePath}`, '--download']));
@@ -106,7 +133,8 @@ export async function rcloneCopyCheck(davUrl: string, remotePath: string, run: S
 export async function plainCopyMs(run: SampleRun, work: string): Promise<number> {
   mkdirSync(work, { recursive: true });
   const ms = await timed(async () => {
-    for (const name of run.names) await exec('dd', [`if=${join(run.dir, name)}`, `of=${join(work, name)}`, 'bs=4M', 'conv=fsync', 'status=none']);
+    for (const name of run.names)
+      await exec('dd', [`if=${join(run.dir, name)}`, `of=${join(work, name)}`, 'bs=4M', 'conv=fsync', 'status=none']);
   });
   rmSync(work, { recursive: true, force: true });
   return ms;

@@ -11,7 +11,10 @@ import { LANES, type TransferRow } from './transfers.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const phases = (t: { intakeMs?: number; uploadMs: number; verifyMs: number }) =>
-  `${s(wholeMs(t))} (${[t.intakeMs, t.uploadMs, t.verifyMs].filter((x) => x !== undefined).map((x) => (x! / 1000).toFixed(1)).join(' + ')})`;
+  `${s(wholeMs(t))} (${[t.intakeMs, t.uploadMs, t.verifyMs]
+    .filter((x) => x !== undefined)
+    .map((x) => (x! / 1000).toFixed(1))
+    .join(' + ')})`;
 const goal = (ratio: number, min: number) => `${ratio.toFixed(2)}x, ≥ ${min}x: ${ratio >= min ? 'met' : '**missed**'}`;
 const MBps = (bytes: number, ms: number) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MB/s`;
 
@@ -38,12 +41,16 @@ function bigFileTable(rows: TransferRow[]): string[] {
   for (const r of rows.filter((x) => x.run.kind === 'big')) {
     const b = r.run.bytes;
     const line = (phase: string, appMs: number, ref: string, refMs: number, min: number) =>
-      out.push(`| ${r.run.label} | ${r.link.name} | ${phase} | ${MBps(b, appMs)} | ${ref} ${MBps(b, refMs)} | ${goal(refMs / appMs, min)} |`);
+      out.push(
+        `| ${r.run.label} | ${r.link.name} | ${phase} | ${MBps(b, appMs)} | ${ref} ${MBps(b, refMs)} | ${goal(refMs / appMs, min)} |`,
+      );
     line('upload', r.app.uploadMs, 'curl PUT + MOVE', r.curl.uploadMs, 0.9);
     line('verify', r.app.verifyMs, 'curl GET | sha256sum', r.curl.verifyMs, 0.8);
     if (r.plainCopyMs !== undefined) line('intake', r.app.intakeMs, 'dd copy, fsync', r.plainCopyMs, 0.8);
     if (r.embedded) {
-      out.push(`| ${r.run.label} | embedded path, loopback | upload / verify / intake | ${MBps(b, r.embedded.uploadMs)} / ${MBps(b, r.embedded.verifyMs)} / ${MBps(b, r.embedded.intakeMs)} | | |`);
+      out.push(
+        `| ${r.run.label} | embedded path, loopback | upload / verify / intake | ${MBps(b, r.embedded.uploadMs)} / ${MBps(b, r.embedded.verifyMs)} / ${MBps(b, r.embedded.intakeMs)} | | |`,
+      );
     }
   }
   return out;
@@ -51,11 +58,16 @@ function bigFileTable(rows: TransferRow[]): string[] {
 
 /** Chromium's CPU time during each app run of the transfer table, per file. */
 function cpuTable(rows: TransferRow[]): string[] {
-  const out = ['| app run | link | Chromium CPU: renderer (page, worker) + browser + other processes | per file |', '| --- | --- | ---: | ---: |'];
+  const out = [
+    '| app run | link | Chromium CPU: renderer (page, worker) + browser + other processes | per file |',
+    '| --- | --- | ---: | ---: |',
+  ];
   for (const r of rows) {
     const c = r.cpu;
     const total = c.renderer + c.browser + c.other;
-    out.push(`| ${r.run.label} | ${r.link.name} | ${total.toFixed(1)} s (${c.renderer.toFixed(1)} + ${c.browser.toFixed(1)} + ${c.other.toFixed(1)}) | ${((total * 1000) / r.run.names.length).toFixed(1)} ms |`);
+    out.push(
+      `| ${r.run.label} | ${r.link.name} | ${total.toFixed(1)} s (${c.renderer.toFixed(1)} + ${c.browser.toFixed(1)} + ${c.other.toFixed(1)}) | ${((total * 1000) / r.run.names.length).toFixed(1)} ms |`,
+    );
   }
   return out;
 }
@@ -69,7 +81,9 @@ function memoryTable(memory: MemoryReport): string[] {
   ];
   for (const r of memory.runs) {
     const met = r.peakGrowthMb < 64 && Math.abs(r.restingDriftMb) <= 32;
-    out.push(`| ${r.label} | ${r.peakGrowthMb.toFixed(0)} MB | ${r.restingDriftMb >= 0 ? '+' : ''}${r.restingDriftMb.toFixed(0)} MB | ${met ? 'met' : '**missed**'} |`);
+    out.push(
+      `| ${r.label} | ${r.peakGrowthMb.toFixed(0)} MB | ${r.restingDriftMb >= 0 ? '+' : ''}${r.restingDriftMb.toFixed(0)} MB | ${met ? 'met' : '**missed**'} |`,
+    );
   }
   return out;
 }
@@ -105,8 +119,8 @@ export function report(quick: boolean, rows: TransferRow[], memory: MemoryReport
     `checksum (every file read back); its parallelism is ${LANES} files at a time, so rclone runs`,
     `\`copy --transfers ${LANES}\` (checkers at its default, 8) then \`check --download\`, and curl runs ${LANES}`,
     'processes, each one connection: MKCOL, per file PUT to a temporary name + MOVE (Overwrite: F), then',
-    'GET everything back and compare SHA-256s. The embedded path is `npm start`\'s: vite preview proxying',
-    'to webdav-server. Ratios are speeds (the other\'s time over the app\'s): above 1 the app is faster.',
+    "GET everything back and compare SHA-256s. The embedded path is `npm start`'s: vite preview proxying",
+    "to webdav-server. Ratios are speeds (the other's time over the app's): above 1 the app is faster.",
     ...notes.map((n) => `${n}`),
     '',
     ...transferTable(rows),
@@ -115,15 +129,15 @@ export function report(quick: boolean, rows: TransferRow[], memory: MemoryReport
     '',
     ...bigFileTable(rows),
     '',
-    '### Chromium\'s CPU time during each app run above',
+    "### Chromium's CPU time during each app run above",
     '',
     ...cpuTable(rows),
     '',
-    '### Chromium\'s memory over many runs in one page',
+    "### Chromium's memory over many runs in one page",
     '',
     'The New run form driven over the DevTools pipe with no DevTools agent on the worker: Playwright turns',
     'the Network agent on in every worker, which keeps a record of every request (9,000 after a run of',
-    '2,000 files), so memory measured under Playwright is not the app\'s. Production path, loopback.',
+    "2,000 files), so memory measured under Playwright is not the app's. Production path, loopback.",
     '',
     ...memoryTable(memory),
     '',

@@ -6,6 +6,7 @@ import { FILE_CONCURRENCY } from '../../src/worker/sync/upload.ts';
 import type { RealChromium } from '../../test/support/launchChromium.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type LinkProfile, LOOPBACK, startShapingProxy } from '../../test/support/shapingProxy.ts';
+import { E2E_DIST } from '../../test/support/paths.ts';
 import { serveApp } from '../../test/support/serveApp.ts';
 import { type PhaseTimes, openApp, syncRun } from './appRun.ts';
 import { type CpuSeconds, timeCpu } from './cpuTime.ts';
@@ -47,7 +48,7 @@ const NOT_RUN: ReferenceTimes = { uploadMs: NaN, verifyMs: NaN };
 export const LANES = FILE_CONCURRENCY;
 
 export async function transferRows(browser: RealChromium, plan: TransferPlan, work: string): Promise<TransferRow[]> {
-  const prod = await startProductionPath('dist', join(work, 'prod'));
+  const prod = await startProductionPath(E2E_DIST, join(work, 'prod'));
   const proxy = await startShapingProxy(prod.origin);
   const rows: TransferRow[] = [];
   let page: Page | null = null;
@@ -84,13 +85,18 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
     await proxy.stop();
     await prod.stop();
   }
-  if (plan.embedded) await embeddedColumn(browser, rows.filter((r) => r.link === LOOPBACK), work);
+  if (plan.embedded)
+    await embeddedColumn(
+      browser,
+      rows.filter((r) => r.link === LOOPBACK),
+      work,
+    );
   return rows;
 }
 
 /** The loopback runs again through the embedded path, the app alone. */
 async function embeddedColumn(browser: RealChromium, rows: TransferRow[], work: string): Promise<void> {
-  const app = await serveApp({ port: 0, davRoot: join(work, 'embedded-nas') });
+  const app = await serveApp({ port: 0, davRoot: join(work, 'embedded-nas'), distDir: E2E_DIST });
   const page = await browser.context.newPage();
   try {
     await openApp(page, app.url);

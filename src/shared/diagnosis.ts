@@ -7,6 +7,8 @@ export const DIAGNOSIS_MEANINGS = {
   unreachable: 'No answer from the NAS (network, address or port).',
   'unreachable-or-tls': 'No answer over https: the NAS is unreachable or its certificate is not trusted.',
   cors: 'The NAS answers but the browser refuses its answers (CORS).',
+  'blocked-by-policy': "The app's own Content-Security-Policy does not let it connect to the NAS's origin.",
+  redirect: 'The NAS URL redirects elsewhere; nothing is sent on to the target.',
   auth: 'The NAS refused the user or password.',
   'not-found': 'There is no WebDAV folder at the NAS URL.',
   'not-writable': 'The NAS folder can be read but not written.',

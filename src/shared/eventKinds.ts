@@ -3,7 +3,7 @@
 
 export const EVENT_KINDS = {
   enqueued: 'a run and its file list were committed with the job (intake)',
-  'nas-folder': 'the run\'s NAS folder changed: the planned one was not free, or one was left as it is',
+  'nas-folder': "the run's NAS folder changed: the planned one was not free, or one was left as it is",
   'upload-started': 'the engine took a QUEUED job and began sending its files',
   uploaded: 'every file is on the NAS under its final name; the job awaits verification',
   'verify-pass': 'a verify pass matched and more passes are asked for',

@@ -14,10 +14,12 @@ export const FAILURE_REASONS = {
   nas_redirect: 'The NAS URL redirects elsewhere. Enter the final URL in Settings, then Retry.',
   nas_refused: 'The NAS refused the upload. Check the NAS folder and permissions in Settings.',
   nas_protocol: 'The NAS sent an answer that is not valid WebDAV. Tell the NAS administrator.',
+  nas_answer_too_large:
+    'The NAS sent a far larger answer than a WebDAV folder listing needs, and it was not read. Tell the NAS administrator; a run folder with fewer files also avoids it.',
   too_large: 'A file is larger than the NAS accepts. Ask the NAS administrator to raise the upload limit.',
   verify_mismatch: 'The copy on the NAS differs from the device. Retry sends the differing files again.',
   nas_conflict:
-    'The run\'s folder on the NAS holds a file this run did not write. Nothing there was overwritten; Retry sends the whole run to a new folder.',
+    "The run's folder on the NAS holds a file this run did not write. Nothing there was overwritten; Retry sends the whole run to a new folder.",
   nas_copy_changed:
     'The copy on the NAS changed after it was verified (a file is missing or different). The device copy was kept; Retry sends the whole run to a new folder.',
   nas_name_refused:

@@ -4,6 +4,11 @@
 const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_SEGMENT_BYTES = 255;
+/**
+ * Folder names are kept shorter than file names: Apache's mod_dav_fs keeps a property file beside each
+ * collection (a 255-byte folder answered MKCOL with 403), and a taken name gets " (2)" appended.
+ */
+const MAX_FOLDER_SEGMENT_BYTES = 200;
 
 export class NasPathError extends Error {
   override name = 'NasPathError';
@@ -11,7 +16,7 @@ export class NasPathError extends Error {
 
 /** One safe segment from a name, or a NasPathError saying why the name cannot be used. */
 export function safeSegment(name: string, what: string): string {
-  return cleanSegment(name.replace(/[/\\]/g, '_'), name, what);
+  return cleanSegment(name.replace(/[/\\]/g, '_'), name, what, MAX_FOLDER_SEGMENT_BYTES);
 }
 
 /**
@@ -25,10 +30,10 @@ export function safeFileName(name: string): string {
       `The file name ${JSON.stringify(name)} contains a backslash (\\), which many NAS shares read as a folder separator; rename the file, then add the run again.`,
     );
   }
-  return cleanSegment(name, name, 'The file name');
+  return cleanSegment(name, name, 'The file name', MAX_SEGMENT_BYTES);
 }
 
-function cleanSegment(segment: string, original: string, what: string): string {
+function cleanSegment(segment: string, original: string, what: string, maxBytes: number): string {
   let s = segment.normalize('NFC').replace(CONTROL_OR_BIDI, '');
   s = s.replace(/[. ]+$/, '').replace(/^ +/, '');
   if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(original)} has no usable characters; rename it.`);
@@ -36,7 +41,7 @@ function cleanSegment(segment: string, original: string, what: string): string {
   // Some servers decode a path twice: to them "%2e%2e" is "..", and "%2f" a separator. Such a name
   // keeps its characters but loses the escapes ("_2e_2e").
   if (dangerousOnceDecoded(s)) s = s.replace(/%/g, '_');
-  return shortenUtf8(s, MAX_SEGMENT_BYTES);
+  return shortenUtf8(s, maxBytes);
 }
 
 function dangerousOnceDecoded(segment: string): boolean {
@@ -75,7 +80,8 @@ export function nasPathFromTemplate(template: string, fields: { equipment_id: st
   if (!segments.length) throw new NasPathError('The NAS path template is empty; use for example {equipment_id}/{date}/{run_name}.');
   return segments.map((seg) => {
     const filled = seg.replace(/\{(equipment_id|run_name|date)\}/g, (_, key: keyof typeof fields) => fields[key]);
-    if (/[{}]/.test(filled)) throw new NasPathError(`The NAS path template has an unknown field in "${seg}"; use {equipment_id}, {date} or {run_name}.`);
+    if (/[{}]/.test(filled))
+      throw new NasPathError(`The NAS path template has an unknown field in "${seg}"; use {equipment_id}, {date} or {run_name}.`);
     return safeSegment(filled, 'The NAS folder name');
   });
 }
@@ -143,4 +149,16 @@ export function planRunFolder(template: string, run: { equipmentId: string; runN
       date: localDate(nowMs),
     }),
   );
+}
+
+/**
+ * The n-th name for a run folder whose planned name is taken: "<name> (2)", ... (n = 1: the name itself).
+ * The name is shortened first where " (n)" would make its last segment longer than a NAS allows.
+ */
+export function numberedFolder(nasPath: string, n: number): string {
+  if (n === 1) return nasPath;
+  const segments = splitNasPath(nasPath);
+  const suffix = ` (${n})`;
+  const last = segments.pop() ?? '';
+  return joinNasPath([...segments, truncateUtf8(last, MAX_FOLDER_SEGMENT_BYTES - utf8Bytes(suffix)) + suffix]);
 }

@@ -9,7 +9,15 @@ test('the defaults are valid and point at the same origin', () => {
 });
 
 test('NAS URLs that are not plain http(s) folders are refused with what to do', () => {
-  for (const nasUrl of ['javascript:alert(1)', 'file:///etc/', 'https://u:p@nas/dav/', 'https://nas/dav/../x/', 'https://nas/dav/%2e%2e/', 'https://nas/dav/?x=1', 'not a url']) {
+  for (const nasUrl of [
+    'javascript:alert(1)',
+    'file:///etc/',
+    'https://u:p@nas/dav/',
+    'https://nas/dav/../x/',
+    'https://nas/dav/%2e%2e/',
+    'https://nas/dav/?x=1',
+    'not a url',
+  ]) {
     const problem = validateSettings({ ...base, nasUrl });
     expect(problem?.field, nasUrl).toBe('nasUrl');
     expect(problem?.message, nasUrl).toMatch(/NAS URL/);
@@ -18,8 +26,14 @@ test('NAS URLs that are not plain http(s) folders are refused with what to do', 
 
 test('numbers out of range are refused', () => {
   expect(validateSettings({ ...base, concurrency: 0 })).toEqual({ field: 'concurrency', message: expect.stringMatching(/Concurrent/) });
-  expect(validateSettings({ ...base, verifyPasses: 1.5 })).toEqual({ field: 'verifyPasses', message: expect.stringMatching(/Verify passes/) });
-  expect(validateSettings({ ...base, retentionHours: -1 })).toEqual({ field: 'retentionHours', message: expect.stringMatching(/Retention/) });
+  expect(validateSettings({ ...base, verifyPasses: 1.5 })).toEqual({
+    field: 'verifyPasses',
+    message: expect.stringMatching(/Verify passes/),
+  });
+  expect(validateSettings({ ...base, retentionHours: -1 })).toEqual({
+    field: 'retentionHours',
+    message: expect.stringMatching(/Retention/),
+  });
 });
 
 test('the sync window, also across midnight', () => {

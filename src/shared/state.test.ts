@@ -5,11 +5,20 @@ import { formatInstant, parseInstant } from './time';
 
 describe('legal moves (../shared/seed/README.md)', () => {
   const legal = new Set([
-    'queued>running', 'queued>queued', 'queued>failed',
-    'running>awaiting_verify', 'running>queued', 'running>failed',
-    'awaiting_verify>awaiting_verify', 'awaiting_verify>verified', 'awaiting_verify>queued', 'awaiting_verify>failed',
-    'verified>cleanup_eligible', 'verified>failed',
-    'cleanup_eligible>cleaned', 'cleanup_eligible>failed',
+    'queued>running',
+    'queued>queued',
+    'queued>failed',
+    'running>awaiting_verify',
+    'running>queued',
+    'running>failed',
+    'awaiting_verify>awaiting_verify',
+    'awaiting_verify>verified',
+    'awaiting_verify>queued',
+    'awaiting_verify>failed',
+    'verified>cleanup_eligible',
+    'verified>failed',
+    'cleanup_eligible>cleaned',
+    'cleanup_eligible>failed',
   ]);
   for (const from of ALL_STATES) {
     for (const to of ALL_STATES) {

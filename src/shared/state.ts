@@ -1,4 +1,5 @@
-// The seed's state machine (../shared/seed/README.md): values, terminal states and the legal moves as data.
+// shared/: pure code both threads import (no I/O, no clock): states and legal moves, backoff, NAS folder
+// planning and names, failure and refusal words, settings rules. state.ts: the seed's state machine.
 
 export const SyncJobState = {
   QUEUED: 'queued',

@@ -1,13 +1,6 @@
 import { Match, Switch } from 'solid-js';
-import { AppUpdateBanner } from './components/AppUpdateBanner';
-import { OwnershipBanner } from './components/OwnershipBanner';
-import { StatusBar } from './components/StatusBar';
-import { TabBar } from './components/TabBar';
-import { JobPage } from './pages/JobPage';
-import { NewRunPage } from './pages/NewRunPage';
-import { ProblemsPage } from './pages/ProblemsPage';
-import { QueuePage } from './pages/QueuePage';
-import { SettingsPage } from './pages/SettingsPage';
+import { AppUpdateBanner, OwnershipBanner, StatusBar, TabBar } from './components';
+import { JobPage, NewRunPage, ProblemsPage, QueuePage, SettingsPage } from './pages';
 import { StoreProvider, useStore } from './store';
 import { createRoute } from './store/createRoute';
 import { fromDataTransfer } from './store/pickedFiles';
@@ -49,9 +42,7 @@ function Shell() {
           <Match when={route().view === 'settings'}>
             <SettingsPage />
           </Match>
-          <Match when={route().view === 'job' && (route() as { jobId: string }).jobId}>
-            {(jobId) => <JobPage jobId={jobId()} />}
-          </Match>
+          <Match when={route().view === 'job' && (route() as { jobId: string }).jobId}>{(jobId) => <JobPage jobId={jobId()} />}</Match>
         </Switch>
       </main>
       <footer class="app-footer" data-testid="app-version">

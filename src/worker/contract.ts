@@ -1,12 +1,12 @@
 // The whole contract between the page and the worker: `WorkerApi` and the plain data that crosses
 // Comlink. The page imports types from here only, never run-time code from the worker.
 import type { JobEvent } from './db/history';
-import type { SyncJobRow, TransitionPatch } from './db/jobRows';
+import type { SyncJobRow } from './db/jobRows';
 import type { JobFilter, JobPage, JobRange, PageCursor, StateCounts } from './db/listing';
 import type { RunFile } from './db/runFiles';
 import type { Result } from './errors';
 import type { SyncJobState } from '../shared/state';
-import type { Settings } from '../shared/settings';
+import type { PageSettings, SettingsPatch } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
 
@@ -17,17 +17,13 @@ export type { RunFile } from './db/runFiles';
 export type { TransitionPatch } from './db/jobRows';
 export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/deps';
-export type { Settings } from '../shared/settings';
+export type { PageSettings, PasswordState, SettingsPatch } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
 export type { DiagnosisCode } from '../shared/diagnosis';
 export type { RefusalCode } from '../shared/refusals';
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
-export type Ownership =
-  | { status: 'starting' }
-  | { status: 'owner' }
-  | { status: 'elsewhere' }
-  | { status: 'error'; message: string };
+export type Ownership = { status: 'starting' } | { status: 'owner' } | { status: 'elsewhere' } | { status: 'error'; message: string };
 
 /** What the worker pushes to the page: no polling anywhere. */
 export type WorkerEvent =
@@ -43,28 +39,22 @@ export interface NewRun {
   files: { relPath: string; file: Blob }[];
 }
 
-export interface EnqueueInput {
-  equipmentId: string;
-  runPath: string;
-  nasPath?: string | null;
-}
-
 export interface ListOptions {
   state?: SyncJobState;
   after?: PageCursor | null;
   limit?: number;
 }
 
-/** The whole contract between the page and the worker. Every method resolves; refusals come back as data. */
+/**
+ * The whole contract between the page and the worker. Every method resolves; refusals come back as data.
+ * A job changes state only by the operator's actions below (each with its rule) or by the engine: there
+ * is no general move, and no job without files (worker/testHooks.ts has both, for tests only).
+ */
 export interface WorkerApi {
   /** Register a callback for pushed events; it is called at once with the current ownership. */
   subscribe(listener: (event: WorkerEvent) => void): void;
   /** Ask the tab that owns the database to hand it to this one ("use here"). */
   takeOver(): Promise<void>;
-  /** Add a QUEUED job; refused when the input is invalid or the run path is already queued. */
-  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
-  /** Add many jobs in one transaction, all or none; returns how many were added. */
-  enqueueMany(inputs: EnqueueInput[]): Promise<Result<number>>;
   /** One page of jobs in enqueue order, optionally of one state (at most 500 a page). */
   list(options?: ListOptions): Promise<Result<JobPage>>;
   /** A window of the filtered list, newest first, with the filter's total: what the virtual list shows. */
@@ -75,8 +65,6 @@ export interface WorkerApi {
   counts(): Promise<Result<StateCounts>>;
   /** One job, or null when there is none with that id. */
   get(jobId: string): Promise<Result<SyncJobRow | null>>;
-  /** A legal state move (queue/state.ts) with the seed's column patch; an illegal one changes nothing. */
-  move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
   /** Record a failure with the seed's backoff; `terminal` (auth, file gone) fails the job at once. */
   recordFailure(jobId: string, failure: { error: string; terminal?: boolean }): Promise<Result<SyncJobRow>>;
   /** Retry a FAILED job: back to QUEUED with a fresh backoff schedule. */
@@ -95,10 +83,13 @@ export interface WorkerApi {
   history(jobId: string): Promise<Result<JobEvent[]>>;
   /** Bytes and file counts of the jobs named. */
   runSizes(jobIds: string[]): Promise<Result<Record<string, { files: number; bytes: number }>>>;
-  /** The current settings. */
-  getSettings(): Promise<Result<Settings>>;
-  /** Change settings; refused with the reason when a value cannot be used. */
-  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  /** The current settings; never the password, only whether one is kept. */
+  getSettings(): Promise<Result<PageSettings>>;
+  /**
+   * Change settings; refused (with the field) when a value cannot be used. `password` replaces the
+   * password ('' clears it); the NAS URL is stored in the browser's normal form.
+   */
+  updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
   /** Try the NAS with the current settings and say precisely what is wrong. */
   testConnection(): Promise<Result<Diagnosis>>;
   /** What the engine is doing or waiting for. */

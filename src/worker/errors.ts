@@ -15,7 +15,10 @@ export class UnknownJobError extends Error {
 /** A UNIQUE or NOT NULL constraint refused a write (the seed's IntegrityError). */
 export class ConstraintError extends Error {
   override name = 'ConstraintError';
-  constructor(message: string, readonly column: string | null) {
+  constructor(
+    message: string,
+    readonly column: string | null,
+  ) {
     super(message);
   }
 }
@@ -92,12 +95,33 @@ export class DavHttpError extends Error {
 }
 
 /**
+ * The NAS answered with a redirect. Found before anything is sent again where the platform allows it:
+ * fetch with `redirect: 'manual'` stops at the redirect (the browser then hides its status and Location:
+ * status 0), and XHR uploads are preceded by such a fetch. `target` is where it leads, when known.
+ */
+export class NasRedirectError extends DavHttpError {
+  override name = 'NasRedirectError';
+  constructor(
+    operation: string,
+    status: number,
+    url: string,
+    readonly target: string | null,
+  ) {
+    super(operation, status, url);
+    this.message = `${operation} ${url} is redirected ${target ? `to ${target}` : 'elsewhere (the browser does not say where)'}`;
+  }
+}
+
+/**
  * MOVE with `Overwrite: F` found a resource under the destination name (412, on its own or inside a
  * 207): nothing was replaced. Measured: Apache, nginx, rclone, nephele and webdav-server all refuse so.
  */
 export class DestinationExistsError extends DavHttpError {
   override name = 'DestinationExistsError';
-  constructor(url: string, readonly destination: string) {
+  constructor(
+    url: string,
+    readonly destination: string,
+  ) {
     super('MOVE', 412, url);
   }
 }
@@ -205,7 +229,6 @@ export class StorageFullError extends Error {
     super(`The run needs ${formatBytes(neededBytes)}${free}; free some space (or let verified runs be cleaned up), then try again.`);
   }
 }
-
 
 /**
  * The refusal an expected error becomes on the wire (a full device, a bad name, an unknown job, a move the

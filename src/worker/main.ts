@@ -1,6 +1,8 @@
+// worker/: the dedicated Web Worker that owns SQLite, the run files and the sync engine. main.ts is its
+// entry, the only file that touches `self` or calls Comlink.expose; it builds the parts once.
 import * as Comlink from 'comlink';
 import type { SAHPoolUtil } from '@sqlite.org/sqlite-wasm';
-import { createWorkerApi } from './api';
+import { type ApiDeps, createWorkerApi } from './api';
 import type { Ownership, WorkerEvent } from './contract';
 import { installPool, openDatabase } from './db/open';
 import { type Stores, createStores } from './db/stores';
@@ -8,11 +10,14 @@ import { createOpfsFileStore } from './files/store';
 import { startOwnership } from './ownership';
 import type { Clock, Connectivity } from './sync/deps';
 import { SyncEngine } from './sync/engine';
-import { type Settings, defaultSettings, settingsFromRows } from '../shared/settings';
+import { type PasswordState, type Settings, defaultSettings } from '../shared/settings';
+import { loadSettings, saveSettings } from './savedSettings';
+import { createPasswordVault } from './secrets/passwordVault';
+import { sealingKeyFromIndexedDb } from './secrets/keyStore';
+import { createPolicyBlocks } from './policyBlocks';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
-
-// The worker's entry: the only file that touches `self` or calls Comlink.expose. It builds the parts once.
+import { createTestHooks } from './testHooks';
 
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };
@@ -21,7 +26,16 @@ let engine: SyncEngine | null = null;
 let pool: SAHPoolUtil | null = null;
 const defaults = defaultSettings(self.location.origin);
 let settings: Settings = defaults;
+let passwordState: PasswordState = 'not-set';
+const vault = createPasswordVault(sealingKeyFromIndexedDb);
 const files = createOpfsFileStore();
+// Requests this worker's Content-Security-Policy refused: the connection test names the directive.
+const policyBlocks = createPolicyBlocks();
+self.addEventListener('securitypolicyviolation', (event) => {
+  // SecurityPolicyViolationEvent is dispatched in workers too; the WebWorker lib does not type it.
+  const e = event as unknown as { blockedURI: string; effectiveDirective: string };
+  policyBlocks.record(e.blockedURI, e.effectiveDirective);
+});
 
 function emit(event: WorkerEvent): void {
   for (const listener of listeners) {
@@ -97,7 +111,7 @@ async function openQueue(): Promise<void> {
       });
       await opened.queue.init();
       await sweepOrphans(opened);
-      settings = settingsFromRows(await opened.settings.getSettings(), defaults);
+      ({ settings, passwordState } = await loadSettings(opened.settings, vault, defaults));
       stores = opened;
       engine = new SyncEngine({
         stores: opened,
@@ -146,15 +160,18 @@ const lock = startOwnership({
   },
 });
 
-const api = createWorkerApi({
+const deps: ApiDeps = {
   stores: () => stores,
   engine: () => engine,
   files,
   settings: () => settings,
-  async saveSettings(next) {
-    await stores!.settings.putSettings(Object.fromEntries(Object.entries(next).map(([k, v]) => [k, JSON.stringify(v)])));
+  passwordState: () => passwordState,
+  async saveSettings(next, passwordChanged) {
+    passwordState = (await saveSettings(stores!.settings, vault, next, passwordChanged)) ?? passwordState;
     settings = next;
   },
+  appOrigin: self.location.origin,
+  blockedByPolicy: (url) => policyBlocks.blockedFor(url),
   dav: davFor,
   now: () => Date.now(),
   async freeBytes() {
@@ -164,6 +181,8 @@ const api = createWorkerApi({
   ownership: () => ownership,
   subscribe: (listener) => listeners.add(listener),
   takeOver: async () => lock.requestHandOver(),
-});
+};
 
-Comlink.expose(api);
+// The test hooks ride along only in a build made with `--mode e2e`: the build replaces MODE, so the
+// shipped bundle (`vite build`) holds neither the branch nor the module.
+Comlink.expose(import.meta.env.MODE === 'e2e' ? { ...createWorkerApi(deps), testHooks: createTestHooks(deps) } : createWorkerApi(deps));

@@ -1,15 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
-import { createWorkerApi } from '../../src/worker/api';
+import { type ApiDeps, createWorkerApi } from '../../src/worker/api';
 import type { WorkerApi, WorkerEvent } from '../../src/worker/contract';
 import type { SyncQueue } from '../../src/worker/db/queue';
 import { createStores } from '../../src/worker/db/stores';
 import { SyncEngine } from '../../src/worker/sync/engine';
 import { createDavClient } from '../../src/worker/webdav/client';
 import { fetchUpload } from '../../src/worker/webdav/upload';
+import { type TestHooks, createTestHooks } from '../../src/worker/testHooks';
 import { createNodeFileStore } from './nodeFileStore';
 
 // The worker API as main.ts builds it, in Node: a real SyncQueue over in-memory SQLite, the run files in
@@ -19,6 +20,10 @@ export const NOW = Date.parse('2025-06-01T10:00:00Z');
 
 export interface ApiRig {
   api: WorkerApi;
+  /** The e2e build's test hooks over the same parts: seeding and moves no operator may make. */
+  hooks: TestHooks;
+  /** The in-memory database under the stores (a test may make it full). */
+  db: Database;
   queue: SyncQueue;
   engine: SyncEngine;
   deviceRoot: string;
@@ -56,6 +61,8 @@ export async function createApiRig(nasUrl = 'http://127.0.0.1:9/dav/'): Promise<
   });
   const rig: ApiRig = {
     api: null!,
+    hooks: null!,
+    db,
     queue,
     engine,
     deviceRoot,
@@ -66,21 +73,25 @@ export async function createApiRig(nasUrl = 'http://127.0.0.1:9/dav/'): Promise<
     takeOvers: 0,
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
-  rig.api = createWorkerApi({
+  const deps: ApiDeps = {
     stores: () => (rig.owner.queue ? stores : null),
     engine: () => (rig.owner.queue ? engine : null),
     files,
     settings: () => settings,
+    passwordState: () => (settings.password ? 'set' : 'not-set'),
     async saveSettings(next) {
       rig.saved.push(next);
       settings = next;
     },
+    appOrigin: 'http://127.0.0.1:9',
     dav,
     now: () => NOW,
     freeBytes: async () => rig.free.bytes,
     ownership: () => (rig.owner.queue ? { status: 'owner' } : { status: 'elsewhere' }),
     subscribe: (listener) => void rig.listeners.push(listener),
     takeOver: async () => void rig.takeOvers++,
-  });
+  };
+  rig.api = createWorkerApi(deps);
+  rig.hooks = createTestHooks(deps);
   return rig;
 }

@@ -37,7 +37,7 @@ export async function startEmbeddedDav(options: EmbeddedDavOptions): Promise<Emb
   if (options.log) {
     const log = options.log;
     server.beforeRequest((ctx, next) => {
-      log(`${ctx.request.method} ${ctx.request.url}${ctx.request.headers.destination ? ` -> ${ctx.request.headers.destination}` : ""}`);
+      log(`${ctx.request.method} ${ctx.request.url}${ctx.request.headers.destination ? ` -> ${ctx.request.headers.destination}` : ''}`);
       next();
     });
   }

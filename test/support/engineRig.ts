@@ -100,7 +100,10 @@ export async function createRig(
     progress,
     statuses,
     intake: (runName, list, freeBytes = null) =>
-      intakeRun({ runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes }, { equipmentId: 'hplc-01', runName, files: list }),
+      intakeRun(
+        { runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes },
+        { equipmentId: 'hplc-01', runName, files: list },
+      ),
     async waitFor(jobId, predicate, what) {
       const deadline = Date.now() + 20_000;
       for (;;) {

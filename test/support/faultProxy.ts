@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 // A real HTTP proxy on 127.0.0.1 in front of a real WebDAV server, for the failures a real server
@@ -22,15 +22,37 @@ export type Fault =
   | { type: 'hang' }
   /** Forward it, let the server carry it out, and never pass the answer on (a kill after the request). */
   | { type: 'answer-lost'; onDone?: (status: number) => void }
-  /** Forward it once `until` resolves (to see which requests a client has in flight at once). */
-  | { type: 'hold'; until: Promise<void> };
+  /**
+   * Answer a Multi-Status of about `bytes` bytes, made as it is sent (never held whole), without a
+   * Content-Length unless `declared`: what a listing of a folder that never ends would be.
+   */
+  | { type: 'huge'; bytes: number; declared?: boolean }
+  /**
+   * Take the whole request, call `onArrived`, and forward it only once `until` resolves (a NAS slow to
+   * carry it out): the server carries it out then, even when the client has given up meanwhile; its
+   * answer goes back to a client still waiting. `onDone` once the server has answered (or the request
+   * was never whole, so the NAS never saw it).
+   */
+  | { type: 'hold'; until: Promise<void>; onArrived?: () => void; onDone?: () => void };
+
+/** One request as the proxy saw it: whether it carried credentials, and how many body bytes came. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  authorization: boolean;
+  bodyBytes: number;
+  /** Bytes of an answer the proxy made itself ('huge') that were sent before the client stopped reading. */
+  answerBytes: number;
+}
 
 export interface FaultProxy {
   origin: string;
   /** Every request seen, "METHOD /path", in order. */
   log: string[];
+  /** Every request seen, with its credentials and body size. */
+  requests: SeenRequest[];
   /** Decide per request; return null to forward it untouched. */
-  fault: (method: string, path: string) => Fault | null;
+  fault: (method: string, path: string, headers: IncomingHttpHeaders) => Fault | null;
   /** Stop accepting connections (the NAS is gone) or accept them again, on the same port. */
   setDown(down: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -44,6 +66,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     origin: '',
     log: [],
+    requests: [],
     fault: () => null,
     async setDown(down) {
       if (down) await close();
@@ -55,7 +78,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? '/';
     proxy.log.push(`${req.method} ${path}`);
-    const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path));
+    const record: SeenRequest = {
+      method: req.method ?? 'GET',
+      path,
+      authorization: 'authorization' in req.headers,
+      bodyBytes: 0,
+      answerBytes: 0,
+    };
+    proxy.requests.push(record);
+    req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.length));
+    const fault = proxy.fault(req.method ?? 'GET', decodeURIComponent(path), req.headers);
+    if (fault?.type === 'huge') {
+      req.resume();
+      req.on('end', () => void sendHuge(res, fault.bytes, fault.declared ?? false, (n) => (record.answerBytes += n)));
+      return;
+    }
     if (fault?.type === 'status') {
       req.resume();
       req.on('end', () => res.writeHead(fault.status, { 'Content-Length': '0' }).end());
@@ -65,13 +102,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.resume();
       return;
     }
+    if (fault?.type === 'hold') {
+      holdThenForward(req, res, fault);
+      return;
+    }
     if (fault?.type === 'drop') {
       req.socket.destroy();
       return;
     }
     if (fault?.type === 'respond') {
       req.resume();
-      req.on('end', () => res.writeHead(fault.status, { 'Content-Length': String(Buffer.byteLength(fault.body)), ...fault.headers }).end(fault.body));
+      req.on('end', () =>
+        res.writeHead(fault.status, { 'Content-Length': String(Buffer.byteLength(fault.body)), ...fault.headers }).end(fault.body),
+      );
       return;
     }
     if (fault?.type === 'stall') {
@@ -80,15 +123,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       res.write('x');
       return;
     }
-    if (fault?.type === 'hold') {
-      req.pause();
-      void fault.until.then(() => forward(req, res, path, null));
-      return;
-    }
-    forward(req, res, path, fault);
-  }
-
-  function forward(req: IncomingMessage, res: ServerResponse, path: string, fault: Fault | null): void {
     const headers = { ...req.headers, host: upstream.host };
     if (fault?.type === 'truncate') {
       const length = Number(req.headers['content-length'] ?? 0);
@@ -131,8 +165,37 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       seen += chunk.length;
     });
     req.on('end', () => out.end());
-    // A held request was paused; the others flow already.
-    req.resume();
+  }
+
+  function holdThenForward(req: IncomingMessage, res: ServerResponse, fault: Extract<Fault, { type: 'hold' }>): void {
+    const chunks: Buffer[] = [];
+    let whole = false;
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      whole = true;
+      fault.onArrived?.();
+    });
+    void fault.until.then(() => {
+      if (!whole) {
+        req.socket.destroy();
+        fault.onDone?.();
+        return;
+      }
+      const headers = { ...req.headers, host: upstream.host };
+      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (up) => {
+        up.on('end', () => fault.onDone?.());
+        if (res.destroyed || req.socket.destroyed) up.resume();
+        else {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }
+      });
+      out.on('error', () => {
+        res.destroy();
+        fault.onDone?.();
+      });
+      out.end(Buffer.concat(chunks));
+    });
   }
 
   function listen(p: number): Promise<void> {
@@ -157,4 +220,35 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   await listen(0);
   return proxy;
+}
+
+/** A valid Multi-Status of about `bytes` bytes, one entry after another, waiting whenever the socket is full. */
+async function sendHuge(res: ServerResponse, bytes: number, declared: boolean, sent: (bytes: number) => void): Promise<void> {
+  const head = '<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:">\n';
+  const tail = '</d:multistatus>\n';
+  const entry = (n: number) =>
+    `<d:response><d:href>/dav/endless/file-${String(n).padStart(9, '0')}.bin</d:href><d:propstat><d:prop>` +
+    `<d:resourcetype/><d:getcontentlength>1</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>\n`;
+  const entryBytes = Buffer.byteLength(entry(0));
+  const count = Math.max(1, Math.floor((bytes - head.length - tail.length) / entryBytes));
+  res.writeHead(207, {
+    'Content-Type': 'application/xml; charset=utf-8',
+    ...(declared ? { 'Content-Length': String(head.length + tail.length + count * entryBytes) } : {}),
+  });
+  let closed = false;
+  res.on('close', () => (closed = true));
+  res.write(head);
+  for (let n = 0; n < count && !closed; n++) {
+    sent(entryBytes);
+    if (!res.write(entry(n))) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go).off('close', go);
+          resolve();
+        };
+        res.on('drain', go).on('close', go);
+      });
+    }
+  }
+  if (!closed) res.end(tail);
 }

@@ -12,11 +12,30 @@ export interface NginxDav {
   stop(): Promise<void>;
 }
 
+export interface NginxDavOptions {
+  /**
+   * Answer CORS for pages of this origin, as the README says a NAS on another origin must: the
+   * headers on every answer, and 204 to preflights.
+   */
+  corsOrigin?: string;
+}
+
+/** The CORS part of the server block: what a NAS on another origin than the app's needs. */
+function corsLines(origin: string): string[] {
+  return [
+    `      add_header Access-Control-Allow-Origin "${origin}" always;`,
+    '      add_header Access-Control-Allow-Methods "GET, HEAD, PUT, DELETE, MKCOL, MOVE, PROPFIND, OPTIONS" always;',
+    '      add_header Access-Control-Allow-Headers "Authorization, Content-Type, Depth, Destination, Overwrite" always;',
+    '      add_header Access-Control-Max-Age 600 always;',
+    '      if ($request_method = OPTIONS) { return 204; }',
+  ];
+}
+
 /**
  * Debian's nginx with its dav module and dav-ext (PROPFIND) on 127.0.0.1, serving a folder at /dav/: the
  * third real WebDAV server of the tests. It leaves names starting with "." out of PROPFIND listings.
  */
-export async function startNginxDav(workDir: string): Promise<NginxDav> {
+export async function startNginxDav(workDir: string, options: NginxDavOptions = {}): Promise<NginxDav> {
   const port = await freePort();
   const dir = resolve(workDir);
   rmSync(dir, { recursive: true, force: true });
@@ -43,6 +62,7 @@ export async function startNginxDav(workDir: string): Promise<NginxDav> {
     '      dav_access user:rw group:rw all:r;',
     '      create_full_put_path off;',
     '      client_max_body_size 0;',
+    ...(options.corsOrigin ? corsLines(options.corsOrigin) : []),
     '    }',
     '  }',
     '}',

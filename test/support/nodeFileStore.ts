@@ -41,4 +41,3 @@ export function createNodeFileStore(root: string): FileStore {
     },
   };
 }
-

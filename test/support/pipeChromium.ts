@@ -21,7 +21,18 @@ export interface PipePage {
 export async function openPipePage(userDataDir: string, url: string): Promise<PipePage> {
   const proc = spawn(
     CHROMIUM_PATH,
-    ['--headless', '--no-sandbox', ...CHROMIUM_ARGS, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`, '--remote-debugging-pipe', 'about:blank'],
+    [
+      '--headless',
+      '--no-sandbox',
+      ...CHROMIUM_ARGS,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${userDataDir}`,
+      '--remote-debugging-pipe',
+      'about:blank',
+    ],
     { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -31,11 +42,14 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
   const inPage = <T>(method: string, params: object) => cdp.send<T>(method, params, sessionId);
   return {
     async evaluate<T>(expression: string) {
-      const r = await inPage<{ result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
-        expression,
-        awaitPromise: true,
-        returnByValue: true,
-      });
+      const r = await inPage<{ result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
+        'Runtime.evaluate',
+        {
+          expression,
+          awaitPromise: true,
+          returnByValue: true,
+        },
+      );
       if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
       return r.result.value;
     },

@@ -3,6 +3,19 @@ import { resolve } from 'node:path';
 import { preview } from 'vite';
 import { startEmbeddedDav } from './embeddedDav.ts';
 
+/**
+ * Every answer from the NAS under /dav/: what it holds is data, never part of the app. An instrument's
+ * HTML report opened there gets an opaque origin and runs no script (sandbox), is saved rather than
+ * shown (attachment), and nothing is taken for a script by guessing (nosniff): it cannot read the app's
+ * OPFS or localStorage. The same as deploy/nginx/exlab-sync.conf's location /dav/.
+ */
+export const NAS_ANSWER_HEADERS = {
+  'content-security-policy': 'sandbox',
+  'content-disposition': 'attachment',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 export interface ServedApp {
   url: string;
   davRoot: string;
@@ -35,7 +48,13 @@ export async function serveApp(options: {
       host: '127.0.0.1',
       port: options.port,
       strictPort: true,
-      proxy: { '/dav': { target: dav.origin, changeOrigin: false } },
+      proxy: {
+        '^/dav(/|$)': {
+          target: dav.origin,
+          changeOrigin: false,
+          configure: (proxy) => proxy.on('proxyRes', (res) => Object.assign(res.headers, NAS_ANSWER_HEADERS)),
+        },
+      },
     },
   });
   const port = (server.httpServer.address() as { port: number }).port;

@@ -81,7 +81,7 @@ function shape(from: Socket, to: Socket, wire: Wire, link: () => LinkProfile): v
   const window = () => {
     const { rttMs, mbitPerS } = link();
     // The bandwidth-delay product, so a paused sender never leaves the link idle.
-    return Math.max(MIN_WINDOW_BYTES, mbitPerS === null ? 0 : (mbitPerS * 1e6 * rttMs) / 8 / 1000 * 2);
+    return Math.max(MIN_WINDOW_BYTES, mbitPerS === null ? 0 : ((mbitPerS * 1e6 * rttMs) / 8 / 1000) * 2);
   };
   const deliver = () => {
     timer = null;

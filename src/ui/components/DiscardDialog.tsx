@@ -48,19 +48,7 @@ export function DiscardButton(props: { job: SyncJobRow; onDone?: () => void }) {
       </button>
       <dialog ref={dialog} class="dialog" aria-labelledby={`discard-title-${props.job.id}`} onClose={() => setOpen(false)}>
         <h2 id={`discard-title-${props.job.id}`}>Discard {runName(props.job)}?</h2>
-        <Show when={!files.loading} fallback={<p>Counting the run's files…</p>}>
-          <p data-testid="discard-what">
-            {onDevice().length
-              ? `This deletes the run's ${onDevice().length} file${onDevice().length === 1 ? '' : 's'} (${formatBytes(bytes())}) from this device, and the job with its history.`
-              : 'This deletes the job and its history. Its files are no longer on this device.'}
-          </p>
-          <p>
-            {uploaded()
-              ? `Nothing is deleted on the NAS: the ${uploaded()} file${uploaded() === 1 ? '' : 's'} already there stay.`
-              : 'Nothing is deleted on the NAS.'}{' '}
-            This cannot be undone.
-          </p>
-        </Show>
+        <DiscardSummary loading={files.loading} files={onDevice().length} bytes={bytes()} uploaded={uploaded()} />
         <FormMessage message={error() ? { kind: 'error', text: error()! } : null} />
         <div class="job-actions">
           <button type="button" onClick={close}>
@@ -72,5 +60,24 @@ export function DiscardButton(props: { job: SyncJobRow; onDone?: () => void }) {
         </div>
       </dialog>
     </>
+  );
+}
+
+/** What a discard deletes on this device, and that the NAS keeps what it has. */
+function DiscardSummary(props: { loading: boolean; files: number; bytes: number; uploaded: number }) {
+  return (
+    <Show when={!props.loading} fallback={<p>Counting the run's files…</p>}>
+      <p data-testid="discard-what">
+        {props.files
+          ? `This deletes the run's ${props.files} file${props.files === 1 ? '' : 's'} (${formatBytes(props.bytes)}) from this device, and the job with its history.`
+          : 'This deletes the job and its history. Its files are no longer on this device.'}
+      </p>
+      <p>
+        {props.uploaded
+          ? `Nothing is deleted on the NAS: the ${props.uploaded} file${props.uploaded === 1 ? '' : 's'} already there stay.`
+          : 'Nothing is deleted on the NAS.'}{' '}
+        This cannot be undone.
+      </p>
+    </Show>
   );
 }

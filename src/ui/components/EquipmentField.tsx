@@ -10,7 +10,14 @@ export function EquipmentField(props: { value: string; onInput: (value: string) 
   return (
     <label>
       Equipment id
-      <input name="equipmentId" list={listId} value={props.value} onInput={(e) => props.onInput(e.currentTarget.value)} autocomplete="off" required />
+      <input
+        name="equipmentId"
+        list={listId}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        autocomplete="off"
+        required
+      />
       <datalist id={listId}>
         <For each={[...new Set([...recentEquipment(), ...store.equipmentIds()])]}>{(id) => <option value={id} />}</For>
       </datalist>

@@ -6,8 +6,7 @@ import { useStore } from '../store';
 /** Bytes done of total and the rate, while a job uploads or is read back. */
 export function JobProgress(props: { job: SyncJobRow }) {
   const store = useStore();
-  const p = () =>
-    props.job.state === 'running' || props.job.state === 'awaiting_verify' ? store.progress[props.job.id] : undefined;
+  const p = () => (props.job.state === 'running' || props.job.state === 'awaiting_verify' ? store.progress[props.job.id] : undefined);
   return (
     <Show when={p()}>
       {(p) => (

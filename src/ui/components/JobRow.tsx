@@ -12,7 +12,6 @@ import { JobProgress } from './JobProgress';
 export function JobRow(props: { job: SyncJobRow; now: number }) {
   const store = useStore();
   const reason = () => plainReason(props.job.last_error);
-  const size = () => store.sizes[props.job.id];
   return (
     <div class="job" data-testid="job" data-job-id={props.job.id} data-state={props.job.state}>
       <div class="job-main">
@@ -26,42 +25,7 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
           {props.job.equipment_id}
         </span>
       </div>
-      <dl class="job-facts">
-        <div>
-          <dt>Size</dt>
-          <dd data-testid="job-size">
-            {size()?.files ? `${size()!.files} files, ${formatBytes(size()!.bytes)}` : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>Attempts</dt>
-          <dd data-testid="job-attempts">{props.job.attempts}</dd>
-        </div>
-        <Show when={props.job.next_attempt_at}>
-          <div>
-            <dt>Next attempt</dt>
-            <dd data-testid="job-next-attempt" title={props.job.next_attempt_at ?? ''}>
-              {formatRetryIn(props.job.next_attempt_at, props.now)}
-            </dd>
-          </div>
-        </Show>
-        <Show when={props.job.nas_path}>
-          <div class="wide">
-            <dt>NAS folder</dt>
-            <dd class="run-path" data-testid="job-nas-path">
-              {props.job.nas_path}
-            </dd>
-          </div>
-        </Show>
-        <Show when={queuedByPath(props.job)}>
-          <div class="wide">
-            <dt>Run path</dt>
-            <dd class="run-path" data-testid="job-run-path">
-              {props.job.run_path}
-            </dd>
-          </div>
-        </Show>
-      </dl>
+      <JobRowFacts job={props.job} now={props.now} size={store.sizes[props.job.id]} />
       <JobProgress job={props.job} />
       <Show when={reason()}>
         <p class="reason" data-testid="job-reason">
@@ -69,5 +33,45 @@ export function JobRow(props: { job: SyncJobRow; now: number }) {
         </p>
       </Show>
     </div>
+  );
+}
+
+/** The row's size, attempts, next try and where the run goes (or came from). */
+function JobRowFacts(props: { job: SyncJobRow; now: number; size: { files: number; bytes: number } | undefined }) {
+  return (
+    <dl class="job-facts">
+      <div>
+        <dt>Size</dt>
+        <dd data-testid="job-size">{props.size?.files ? `${props.size.files} files, ${formatBytes(props.size.bytes)}` : '—'}</dd>
+      </div>
+      <div>
+        <dt>Attempts</dt>
+        <dd data-testid="job-attempts">{props.job.attempts}</dd>
+      </div>
+      <Show when={props.job.next_attempt_at}>
+        <div>
+          <dt>Next attempt</dt>
+          <dd data-testid="job-next-attempt" title={props.job.next_attempt_at ?? ''}>
+            {formatRetryIn(props.job.next_attempt_at, props.now)}
+          </dd>
+        </div>
+      </Show>
+      <Show when={props.job.nas_path}>
+        <div class="wide">
+          <dt>NAS folder</dt>
+          <dd class="run-path" data-testid="job-nas-path">
+            {props.job.nas_path}
+          </dd>
+        </div>
+      </Show>
+      <Show when={queuedByPath(props.job)}>
+        <div class="wide">
+          <dt>Run path</dt>
+          <dd class="run-path" data-testid="job-run-path">
+            {props.job.run_path}
+          </dd>
+        </div>
+      </Show>
+    </dl>
   );
 }

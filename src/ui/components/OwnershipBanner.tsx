@@ -7,14 +7,13 @@ export function OwnershipBanner() {
   return (
     <Switch>
       <Match when={store.ownership().status === 'starting'}>
-        <p class="banner" role="status">Opening the queue…</p>
+        <p class="banner" role="status">
+          Opening the queue…
+        </p>
       </Match>
       <Match when={store.ownership().status === 'elsewhere'}>
         <div class="banner banner-warn" role="alert" data-testid="open-elsewhere">
-          <p>
-            exlab-sync is open in another tab or window. The queue is kept there; this tab takes over by itself
-            when that one closes.
-          </p>
+          <p>exlab-sync is open in another tab or window. The queue is kept there; this tab takes over by itself when that one closes.</p>
           <button type="button" onClick={() => void store.takeOver()}>
             Use here
           </button>
@@ -22,8 +21,7 @@ export function OwnershipBanner() {
       </Match>
       <Match when={store.ownership().status === 'error'}>
         <p class="banner banner-error" role="alert">
-          The queue could not be opened: {(store.ownership() as { message: string }).message}. Close other exlab-sync
-          tabs and reload.
+          The queue could not be opened: {(store.ownership() as { message: string }).message}. Close other exlab-sync tabs and reload.
         </p>
       </Match>
     </Switch>

@@ -1,8 +1,7 @@
 import { createEffect, createResource, createSignal, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { SyncJobRow } from '../../worker/contract';
-import { ProblemRow } from '../components/ProblemRow';
-import { FormMessage, type Message } from '../components/FormMessage';
+import { FormMessage, type Message, ProblemRow } from '../components';
 import { useStore } from '../store';
 
 const SHOWN = 200;
@@ -27,7 +26,9 @@ export function ProblemsPage() {
   });
   async function retryAll() {
     const res = await store.retryAll();
-    setMessage(res.ok ? { kind: 'ok', text: `Re-queued ${res.value} run${res.value === 1 ? '' : 's'}` } : { kind: 'error', text: res.error.message });
+    setMessage(
+      res.ok ? { kind: 'ok', text: `Re-queued ${res.value} run${res.value === 1 ? '' : 's'}` } : { kind: 'error', text: res.error.message },
+    );
   }
   return (
     <>

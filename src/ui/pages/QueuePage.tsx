@@ -1,8 +1,6 @@
 import { createSignal } from 'solid-js';
 import type { SyncJobState } from '../../shared/state';
-import { QueueFilters } from '../components/QueueFilters';
-import { StateSummary } from '../components/StateSummary';
-import { VirtualJobList } from '../components/VirtualJobList';
+import { QueueFilters, StateSummary, VirtualJobList } from '../components';
 import { useStore } from '../store';
 import { createJobWindow } from '../store/createJobWindow';
 

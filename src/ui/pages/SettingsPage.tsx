@@ -1,4 +1,4 @@
-import { SettingsPanel } from '../components/SettingsPanel';
+import { SettingsPanel } from '../components';
 
 /** The NAS connection and how runs are synced. */
 export function SettingsPage() {

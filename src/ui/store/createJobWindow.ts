@@ -22,58 +22,35 @@ export function createJobWindow(store: QueueStore, filter: () => JobFilter): Job
   const [total, setTotal] = createSignal<number | null>(null);
   const [pages, setPages] = createStore<Record<number, SyncJobRow[]>>({});
   let visible = { first: 0, last: 0 };
-  let generation = 0;
-  const inFlight = new Set<number>();
-  // Pages that changed while being fetched: the answer may predate the change, so they are fetched again.
-  const stale = new Set<number>();
-
-  async function fetchPage(page: number, gen: number): Promise<void> {
-    if (inFlight.has(page)) {
-      stale.add(page);
-      return;
-    }
-    inFlight.add(page);
-    try {
-      const res = await store.listRange(filter(), page * PAGE_ROWS, PAGE_ROWS);
-      if (gen !== generation || !res.ok) return;
-      store.loadSizes(res.value.jobs.map((j) => j.id));
-      batch(() => {
-        setTotal(res.value.total);
-        setPages(page, reconcile(res.value.jobs, { key: 'id' }));
-      });
-    } finally {
-      inFlight.delete(page);
-      if (stale.delete(page) && gen === generation) void fetchPage(page, gen);
-    }
-  }
-
-  function wantedPages(): number[] {
-    const first = Math.floor(visible.first / PAGE_ROWS);
-    const last = Math.floor(visible.last / PAGE_ROWS);
-    const out: number[] = [];
-    for (let p = first; p <= last; p++) out.push(p);
-    return out;
-  }
+  const fetcher = createPageFetcher(async (page, current) => {
+    const res = await store.listRange(filter(), page * PAGE_ROWS, PAGE_ROWS);
+    if (!current() || !res.ok) return;
+    store.loadSizes(res.value.jobs.map((j) => j.id));
+    batch(() => {
+      setTotal(res.value.total);
+      setPages(page, reconcile(res.value.jobs, { key: 'id' }));
+    });
+  });
 
   // A new filter starts afresh; a change pushed by the worker refetches what is on screen and forgets the rest.
   createEffect(
     on(filter, () => {
-      generation++;
+      fetcher.restart();
       batch(() => {
         setPages(reconcile({}));
         setTotal(null);
       });
       visible = { first: 0, last: 0 };
-      void fetchPage(0, generation);
+      void fetcher.fetch(0);
     }),
   );
   createEffect(
     on(
       store.version,
       () => {
-        const keep = new Set(wantedPages());
+        const keep = new Set(pagesOf(visible));
         for (const key of Object.keys(pages)) if (!keep.has(Number(key))) setPages(Number(key), undefined!);
-        for (const p of keep) void fetchPage(p, generation);
+        for (const p of keep) void fetcher.fetch(p);
       },
       { defer: true },
     ),
@@ -84,7 +61,48 @@ export function createJobWindow(store: QueueStore, filter: () => JobFilter): Job
     row: (index) => pages[Math.floor(index / PAGE_ROWS)]?.[index % PAGE_ROWS],
     show(first, last) {
       visible = { first, last };
-      for (const p of wantedPages()) if (!pages[p] && !inFlight.has(p)) void fetchPage(p, generation);
+      for (const p of pagesOf(visible)) if (!pages[p] && !fetcher.loading(p)) void fetcher.fetch(p);
     },
+  };
+}
+
+/** The pages that hold these positions. */
+function pagesOf(visible: { first: number; last: number }): number[] {
+  const first = Math.floor(visible.first / PAGE_ROWS);
+  const last = Math.floor(visible.last / PAGE_ROWS);
+  const out: number[] = [];
+  for (let p = first; p <= last; p++) out.push(p);
+  return out;
+}
+
+/**
+ * Fetches pages one request per page at a time. `restart` (a new filter) makes every answer in flight
+ * stale: `load` is told, through `current()`, whether its answer still counts.
+ */
+function createPageFetcher(load: (page: number, current: () => boolean) => Promise<void>) {
+  let generation = 0;
+  const inFlight = new Set<number>();
+  // Pages that changed while being fetched: the answer may predate the change, so they are fetched again.
+  const stale = new Set<number>();
+
+  async function fetch(page: number): Promise<void> {
+    const gen = generation;
+    if (inFlight.has(page)) {
+      stale.add(page);
+      return;
+    }
+    inFlight.add(page);
+    try {
+      await load(page, () => gen === generation);
+    } finally {
+      inFlight.delete(page);
+      if (stale.delete(page) && gen === generation) void fetch(page);
+    }
+  }
+
+  return {
+    fetch,
+    loading: (page: number) => inFlight.has(page),
+    restart: () => void generation++,
   };
 }

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, onCleanup } from 'solid-js';
 import { registerSW } from 'virtual:pwa-register';
-import type { EngineStatus, Settings } from '../../worker/contract';
+import type { EngineStatus, PageSettings } from '../../worker/contract';
 import { api } from '../worker';
 import { fromFileList, type PickedRun } from './pickedFiles';
 
@@ -30,18 +30,37 @@ export interface PlatformStore {
  * What only the page can do: the service worker and updates, persistent storage (workers cannot ask),
  * files from other apps, and the screen wake lock while runs upload.
  */
-export function createPlatformStore(engine: () => EngineStatus | null, settings: () => Settings | null): PlatformStore {
-  const [updateReady, setUpdateReady] = createSignal(false);
-  const [updateWaiting, setUpdateWaiting] = createSignal<string | null>(null);
-  const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });
+export function createPlatformStore(engine: () => EngineStatus | null, settings: () => PageSettings | null): PlatformStore {
   const [incoming, setIncoming] = createSignal<PickedRun | null>(null);
   const handOver = (run: PickedRun) => {
     if (!run.files.length) return;
     setIncoming(run);
     location.hash = '#/new';
   };
+  const update = createAppUpdate(engine);
+  const storage = createStorageInfo();
+  listenForHandedFiles(handOver);
+  keepScreenOnWhileUploading(engine, settings);
 
-  const UPDATE_CHECK_MS = 60 * 60 * 1000; // an hour: a tablet may keep the app open for days
+  return {
+    ...update,
+    ...storage,
+    incoming,
+    handOver,
+    takeIncoming() {
+      const run = incoming();
+      setIncoming(null);
+      return run;
+    },
+  };
+}
+
+const UPDATE_CHECK_MS = 60 * 60 * 1000; // an hour: a tablet may keep the app open for days
+
+/** The service worker: a new version is looked for hourly, and applied when the person says, between uploads. */
+function createAppUpdate(engine: () => EngineStatus | null): Pick<PlatformStore, 'updateReady' | 'updateWaiting' | 'applyUpdate'> {
+  const [updateReady, setUpdateReady] = createSignal(false);
+  const [updateWaiting, setUpdateWaiting] = createSignal<string | null>(null);
   const updateSW =
     'serviceWorker' in navigator
       ? registerSW({
@@ -51,38 +70,6 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
           },
         })
       : null;
-
-  async function refreshStorage(): Promise<void> {
-    if (!navigator.storage) return;
-    // The browser may evict a non-persistent origin's OPFS under storage pressure: ask once, show the answer.
-    const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist().catch(() => false));
-    const { usage, quota } = await navigator.storage.estimate();
-    setStorage({ usageBytes: usage ?? null, quotaBytes: quota ?? null, persisted });
-  }
-  void refreshStorage();
-  const storageTimer = setInterval(() => void refreshStorage(), 30_000);
-  onCleanup(() => clearInterval(storageTimer));
-
-  void takeSharedFiles().then((files) => handOver(fromFileList(files)));
-  const launchQueue = (window as unknown as { launchQueue?: { setConsumer(c: (p: { files: FileSystemFileHandle[] }) => void): void } })
-    .launchQueue;
-  launchQueue?.setConsumer(async (params) => {
-    const files = await Promise.all(params.files.map((h) => h.getFile()));
-    handOver(fromFileList(files));
-  });
-
-  // Keep the screen on while runs upload, if the setting says so.
-  let wakeLock: { release(): Promise<void> } | null = null;
-  createEffect(() => {
-    const busy = (engine()?.activeJobs.length ?? 0) > 0 && (settings()?.keepScreenOn ?? true);
-    const wl = (navigator as unknown as { wakeLock?: { request(t: 'screen'): Promise<{ release(): Promise<void> }> } }).wakeLock;
-    if (busy && !wakeLock && wl) {
-      void wl.request('screen').then((lock) => (wakeLock = lock)).catch(() => undefined);
-    } else if (!busy && wakeLock) {
-      void wakeLock.release();
-      wakeLock = null;
-    }
-  });
 
   return {
     updateReady,
@@ -98,16 +85,52 @@ export function createPlatformStore(engine: () => EngineStatus | null, settings:
       navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
       await updateSW?.(true);
     },
-    storage,
-    refreshStorage,
-    incoming,
-    handOver,
-    takeIncoming() {
-      const run = incoming();
-      setIncoming(null);
-      return run;
-    },
   };
+}
+
+/** The device's storage estimate, read now, every 30 s, and when asked. */
+function createStorageInfo(): Pick<PlatformStore, 'storage' | 'refreshStorage'> {
+  const [storage, setStorage] = createSignal<StorageInfo>({ usageBytes: null, quotaBytes: null, persisted: null });
+  async function refreshStorage(): Promise<void> {
+    if (!navigator.storage) return;
+    // The browser may evict a non-persistent origin's OPFS under storage pressure: ask once, show the answer.
+    const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist().catch(() => false));
+    const { usage, quota } = await navigator.storage.estimate();
+    setStorage({ usageBytes: usage ?? null, quotaBytes: quota ?? null, persisted });
+  }
+  void refreshStorage();
+  const storageTimer = setInterval(() => void refreshStorage(), 30_000);
+  onCleanup(() => clearInterval(storageTimer));
+  return { storage, refreshStorage };
+}
+
+/** Files shared to the app (share target) or opened with it (file handler) go to `handOver`. */
+function listenForHandedFiles(handOver: (run: PickedRun) => void): void {
+  void takeSharedFiles().then((files) => handOver(fromFileList(files)));
+  const launchQueue = (window as unknown as { launchQueue?: { setConsumer(c: (p: { files: FileSystemFileHandle[] }) => void): void } })
+    .launchQueue;
+  launchQueue?.setConsumer(async (params) => {
+    const files = await Promise.all(params.files.map((h) => h.getFile()));
+    handOver(fromFileList(files));
+  });
+}
+
+/** Keep the screen on while runs upload, if the setting says so. */
+function keepScreenOnWhileUploading(engine: () => EngineStatus | null, settings: () => PageSettings | null): void {
+  let wakeLock: { release(): Promise<void> } | null = null;
+  createEffect(() => {
+    const busy = (engine()?.activeJobs.length ?? 0) > 0 && (settings()?.keepScreenOn ?? true);
+    const wl = (navigator as unknown as { wakeLock?: { request(t: 'screen'): Promise<{ release(): Promise<void> }> } }).wakeLock;
+    if (busy && !wakeLock && wl) {
+      void wl
+        .request('screen')
+        .then((lock) => (wakeLock = lock))
+        .catch(() => undefined);
+    } else if (!busy && wakeLock) {
+      void wakeLock.release();
+      wakeLock = null;
+    }
+  });
 }
 
 /** Files the service worker kept from a share-target POST (public/share-target-sw.js). */

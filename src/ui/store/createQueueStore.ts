@@ -3,16 +3,16 @@ import { createStore } from 'solid-js/store';
 import type {
   Diagnosis,
   EngineStatus,
-  EnqueueInput,
   JobEvent,
   JobFilter,
   JobRange,
   NewRun,
   Ownership,
   Progress,
+  PageSettings,
   Result,
-  Settings,
   RunFile,
+  SettingsPatch,
   StateCounts,
   SyncJobRow,
   WorkerEvent,
@@ -29,7 +29,6 @@ export interface QueueStore {
   get(jobId: string): Promise<Result<SyncJobRow | null>>;
   files(jobId: string): Promise<Result<RunFile[]>>;
   history(jobId: string): Promise<Result<JobEvent[]>>;
-  enqueue(input: EnqueueInput): Promise<Result<SyncJobRow>>;
   recordFailure(jobId: string, error: string, terminal: boolean): Promise<Result<SyncJobRow>>;
   stopSyncing(jobId: string, reason: string): Promise<Result<SyncJobRow>>;
   retry(jobId: string): Promise<Result<SyncJobRow>>;
@@ -42,10 +41,10 @@ export interface QueueStore {
   loadSizes(jobIds: string[]): void;
   engine: () => EngineStatus | null;
   addRun(run: NewRun, onProgress: (done: number, total: number) => void): Promise<Result<SyncJobRow>>;
-  getSettings(): Promise<Result<Settings>>;
-  /** The settings as last read or saved. */
-  settings: () => Settings | null;
-  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  getSettings(): Promise<Result<PageSettings>>;
+  /** The settings as last read or saved (never the password: the worker keeps it). */
+  settings: () => PageSettings | null;
+  updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
   testConnection(): Promise<Result<Diagnosis>>;
 }
 
@@ -54,14 +53,86 @@ const REFRESH_MS = 250;
 /** The page's view of the queue: counts and a change counter the views refetch on, pushed by the worker. */
 export function createQueueStore(): QueueStore {
   const [ownership, setOwnership] = createSignal<Ownership>({ status: 'starting' });
+  const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
+  const [engine, setEngine] = createSignal<EngineStatus | null>(null);
+  const [settings, setSettings] = createSignal<PageSettings | null>(null);
+  const counts = createCountsFeed();
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'ownership') {
+      setOwnership(event.ownership);
+      if (event.ownership.status === 'owner') {
+        // The rows on screen first: the views ask for them as soon as the queue is open, before the counts.
+        counts.rowsNow();
+        counts.scheduleRefresh();
+        void api.engineStatus().then((r) => r.ok && setEngine(r.value));
+        void api.getSettings().then((r) => r.ok && setSettings(r.value));
+      }
+    } else if (event.type === 'progress') {
+      setProgress(event.progress.jobId, event.progress);
+    } else if (event.type === 'engine') {
+      setEngine(event.status);
+    } else {
+      counts.scheduleRefresh();
+    }
+  };
+  void api.subscribe(proxy(onEvent));
+
+  return {
+    ...workerCalls,
+    ...createSizes(),
+    ownership,
+    version: counts.version,
+    counts: counts.counts,
+    equipmentIds: counts.equipmentIds,
+    progress,
+    engine,
+    settings,
+    async updateSettings(patch) {
+      const res = await api.updateSettings(patch);
+      if (res.ok) setSettings(res.value);
+      return res;
+    },
+  };
+}
+
+/** The calls that go straight to the worker. */
+const workerCalls: Pick<
+  QueueStore,
+  | 'listRange'
+  | 'get'
+  | 'files'
+  | 'history'
+  | 'recordFailure'
+  | 'stopSyncing'
+  | 'retry'
+  | 'retryAll'
+  | 'discard'
+  | 'takeOver'
+  | 'addRun'
+  | 'getSettings'
+  | 'testConnection'
+> = {
+  listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
+  get: (jobId) => api.get(jobId),
+  files: (jobId) => api.files(jobId),
+  history: (jobId) => api.history(jobId),
+  recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
+  stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
+  retry: (jobId) => api.retry(jobId),
+  retryAll: () => api.retryAll(),
+  discard: (jobId) => api.discard(jobId),
+  takeOver: () => api.takeOver(),
+  addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
+  getSettings: () => api.getSettings(),
+  testConnection: () => api.testConnection(),
+};
+
+/** The counts per state, the equipment ids and the change counter, read again after the worker commits. */
+function createCountsFeed() {
   const [version, setVersion] = createSignal(0);
   const [counts, setCounts] = createSignal<StateCounts | null>(null);
   const [equipmentIds, setEquipmentIds] = createSignal<string[]>([]);
-  const [progress, setProgress] = createStore<Record<string, Progress | undefined>>({});
-  const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
-  const [engine, setEngine] = createSignal<EngineStatus | null>(null);
-  const [settings, setSettings] = createSignal<Settings | null>(null);
-  const sizesAsked = new Set<string>();
 
   let lastTotal = -1;
   async function refresh(): Promise<void> {
@@ -97,43 +168,17 @@ export function createQueueStore(): QueueStore {
     }, wait);
   }
 
-  const onEvent = (event: WorkerEvent) => {
-    if (event.type === 'ownership') {
-      setOwnership(event.ownership);
-      if (event.ownership.status === 'owner') {
-        // The rows on screen first: the views ask for them as soon as the queue is open, before the counts.
-        setVersion((v) => v + 1);
-        scheduleRefresh();
-        void api.engineStatus().then((r) => r.ok && setEngine(r.value));
-        void api.getSettings().then((r) => r.ok && setSettings(r.value));
-      }
-    } else if (event.type === 'progress') {
-      setProgress(event.progress.jobId, event.progress);
-    } else if (event.type === 'engine') {
-      setEngine(event.status);
-    } else {
-      scheduleRefresh();
-    }
-  };
-  void api.subscribe(proxy(onEvent));
+  /** The views read their rows again now, without waiting for the counts. */
+  const rowsNow = () => setVersion((v) => v + 1);
 
+  return { version, counts, equipmentIds, scheduleRefresh, rowsNow };
+}
+
+/** Each job's file count and bytes, fetched once per job as rows come on screen. */
+function createSizes(): Pick<QueueStore, 'sizes' | 'loadSizes'> {
+  const [sizes, setSizes] = createStore<Record<string, { files: number; bytes: number } | undefined>>({});
+  const sizesAsked = new Set<string>();
   return {
-    ownership,
-    version,
-    counts,
-    equipmentIds,
-    listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
-    get: (jobId) => api.get(jobId),
-    files: (jobId) => api.files(jobId),
-    history: (jobId) => api.history(jobId),
-    enqueue: (input) => api.enqueue(input),
-    recordFailure: (jobId, error, terminal) => api.recordFailure(jobId, { error, terminal }),
-    stopSyncing: (jobId, reason) => api.stopSyncing(jobId, reason),
-    retry: (jobId) => api.retry(jobId),
-    retryAll: () => api.retryAll(),
-    discard: (jobId) => api.discard(jobId),
-    takeOver: () => api.takeOver(),
-    progress,
     sizes,
     loadSizes(jobIds) {
       const unknown = jobIds.filter((id) => !sizesAsked.has(id));
@@ -141,15 +186,5 @@ export function createQueueStore(): QueueStore {
       for (const id of unknown) sizesAsked.add(id);
       void api.runSizes(unknown).then((r) => r.ok && setSizes(r.value));
     },
-    engine,
-    addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
-    getSettings: () => api.getSettings(),
-    settings,
-    async updateSettings(patch) {
-      const res = await api.updateSettings(patch);
-      if (res.ok) setSettings(res.value);
-      return res;
-    },
-    testConnection: () => api.testConnection(),
   };
 }

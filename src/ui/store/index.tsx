@@ -1,3 +1,5 @@
+// store/ is the page's state: the queue as the worker pushes it, what only the page can do (updates, storage,
+// handed-over files), and helpers for the route, formats and picked files. Here: the provider that builds it once.
 import { createContext, useContext, type ParentProps } from 'solid-js';
 import { createPlatformStore, type PlatformStore } from './createPlatformStore';
 import { createQueueStore, type QueueStore } from './createQueueStore';

@@ -32,9 +32,7 @@ type Entry = FileSystemEntry & Partial<FileSystemFileEntry & FileSystemDirectory
  * await the result afterwards.
  */
 export function fromDataTransfer(dt: DataTransfer): Promise<PickedRun> {
-  const entries = [...dt.items]
-    .filter((item) => item.kind === 'file')
-    .map((item) => item.webkitGetAsEntry?.() as Entry | null);
+  const entries = [...dt.items].filter((item) => item.kind === 'file').map((item) => item.webkitGetAsEntry?.() as Entry | null);
   if (!entries.length || entries.some((e) => !e)) return Promise.resolve(fromFileList([...dt.files]));
   return (async () => {
     const files: PickedFile[] = [];

@@ -6,7 +6,8 @@ import { type EmbeddedDav, startEmbeddedDav } from '../../../test/support/embedd
 import { type ApiRig, createApiRig } from '../../../test/support/apiRig';
 import { createNodeFileStore } from '../../../test/support/nodeFileStore';
 import { REFUSAL_MEANINGS, type RefusalCode } from '../../shared/refusals';
-import type { Result, WorkerApi, WorkerEvent } from '../contract';
+import type { Result, WorkerEvent } from '../contract';
+import type { TestHooks } from '../testHooks';
 
 // The worker API over a real in-memory SyncQueue and a FileStore on disk: every refusal code, each with
 // what it leaves behind (nothing), and the happy path of each method.
@@ -39,14 +40,45 @@ test('the refusal table names exactly the codes this test covers', () => {
   expect(Object.keys(REFUSAL_MEANINGS).sort()).toEqual([...covered].sort());
 });
 
+test('the shipped API offers the operator only Retry, Stop syncing, Record failure and Discard: no general move, no job without files', async () => {
+  const { api } = await harness();
+  expect(Object.keys(api).sort()).toEqual(
+    [
+      'subscribe',
+      'takeOver',
+      'engineStatus',
+      'prepareForUpdate',
+      'resumeAfterUpdateDeclined',
+      'addRun',
+      'list',
+      'listRange',
+      'equipmentIds',
+      'counts',
+      'get',
+      'files',
+      'history',
+      'runSizes',
+      'recordFailure',
+      'retry',
+      'retryAll',
+      'stopSyncing',
+      'discard',
+      'getSettings',
+      'updateSettings',
+      'testConnection',
+    ].sort(),
+  );
+  for (const gone of ['move', 'enqueue', 'enqueueMany', 'testHooks']) expect(api, gone).not.toHaveProperty(gone);
+});
+
 describe('refusals', () => {
   test('not-owner: every call that needs the queue is refused while another tab holds it, and nothing is saved', async () => {
     const h = await harness();
     h.owner.queue = false;
-    const { api } = h;
+    const { api, hooks } = h;
     const calls: [string, Promise<Result<unknown>>][] = [
-      ['enqueue', api.enqueue({ equipmentId: 'eq', runPath: '/runs/a' })],
-      ['enqueueMany', api.enqueueMany([{ equipmentId: 'eq', runPath: '/runs/a' }])],
+      ['seedJob', hooks.seedJob({ equipmentId: 'eq', runPath: '/runs/a' })],
+      ['seedJobs', hooks.seedJobs([{ equipmentId: 'eq', runPath: '/runs/a' }])],
       ['addRun', api.addRun(aRun('r', 'x'))],
       ['list', api.list()],
       ['listRange', api.listRange({}, 0, 10)],
@@ -56,7 +88,7 @@ describe('refusals', () => {
       ['files', api.files('j')],
       ['history', api.history('j')],
       ['runSizes', api.runSizes(['j'])],
-      ['move', api.move('j', 'running')],
+      ['move', hooks.move('j', 'running')],
       ['recordFailure', api.recordFailure('j', { error: 'x' })],
       ['retry', api.retry('j')],
       ['retryAll', api.retryAll()],
@@ -70,9 +102,9 @@ describe('refusals', () => {
     expect(await h.queue.listAll()).toEqual([]);
   });
 
-  test('invalid-input names the field of enqueue that is at fault', async () => {
-    const { api, queue } = await harness();
-    const cases: [Parameters<WorkerApi['enqueue']>[0], string, RegExp][] = [
+  test('invalid-input names the field of a seeded job that is at fault', async () => {
+    const { hooks, queue } = await harness();
+    const cases: [Parameters<TestHooks['seedJob']>[0], string, RegExp][] = [
       [{ equipmentId: '  ', runPath: '/runs/a' }, 'equipmentId', /Enter the equipment id/],
       [{ equipmentId: 'x'.repeat(65), runPath: '/runs/a' }, 'equipmentId', /65 characters long; use at most 64/],
       [{ equipmentId: 'eq\u202e', runPath: '/runs/a' }, 'equipmentId', /control characters/],
@@ -82,7 +114,7 @@ describe('refusals', () => {
       [null as never, 'equipmentId', /Enter the equipment id/],
     ];
     for (const [input, field, message] of cases) {
-      expect(refusal(await api.enqueue(input)), field).toEqual({ code: 'invalid-input', field, message: expect.stringMatching(message) });
+      expect(refusal(await hooks.seedJob(input)), field).toEqual({ code: 'invalid-input', field, message: expect.stringMatching(message) });
     }
     expect(await queue.listAll()).toEqual([]);
   });
@@ -91,13 +123,18 @@ describe('refusals', () => {
     const h = await harness();
     const { api } = h;
     const job = await h.queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
-    const many = refusal(await api.enqueueMany([{ equipmentId: 'eq', runPath: '/runs/b' }, { equipmentId: 'eq', runPath: ' ' }]));
+    const many = refusal(
+      await h.hooks.seedJobs([
+        { equipmentId: 'eq', runPath: '/runs/b' },
+        { equipmentId: 'eq', runPath: ' ' },
+      ]),
+    );
     expect(many).toEqual({ code: 'invalid-input', field: 'runPath', message: expect.stringMatching(/^item 2: Enter the run path/) });
     expect(refusal(await api.updateSettings({ concurrency: 0 }))).toMatchObject({ code: 'invalid-input', field: 'concurrency' });
     expect(refusal(await api.updateSettings({ nasUrl: 'file:///etc/' }))).toMatchObject({ code: 'invalid-input', field: 'nasUrl' });
     expect(refusal(await api.list({ state: 'lost' as never }))).toMatchObject({ code: 'invalid-input', field: 'state' });
     expect(refusal(await api.listRange({ state: 'lost' as never }, 0, 10))).toMatchObject({ code: 'invalid-input', field: 'state' });
-    expect(refusal(await api.move(job.id, 'lost' as never))).toMatchObject({ code: 'invalid-input', field: 'to' });
+    expect(refusal(await h.hooks.move(job.id, 'lost' as never))).toMatchObject({ code: 'invalid-input', field: 'to' });
     expect(refusal(await api.recordFailure(job.id, { error: '  ' }))).toMatchObject({ code: 'invalid-input', field: 'error' });
     expect(refusal(await api.stopSyncing(job.id, ''))).toMatchObject({ code: 'invalid-input', field: 'reason' });
     expect(h.saved).toEqual([]);
@@ -109,25 +146,31 @@ describe('refusals', () => {
     const escaping = refusal(await h.api.addRun({ equipmentId: 'eq', runName: 'r', files: [{ relPath: '../x', file: new Blob(['x']) }] }));
     expect(escaping).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/outside its run/) });
     expect(refusal(await h.api.addRun(aRun('r')))).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no files/) });
-    expect(refusal(await h.api.addRun(aRun('..', 'x')))).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no usable characters/) });
+    expect(refusal(await h.api.addRun(aRun('..', 'x')))).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/no usable characters/),
+    });
     expect(await h.queue.listAll()).toEqual([]);
     expect(existsSync(h.deviceRoot) ? await createNodeFileStore(h.deviceRoot).runIds() : []).toEqual([]);
   });
 
   test('duplicate-run-path: a run path already queued, alone or in a batch (all or none)', async () => {
-    const { api, queue } = await harness();
-    const first = await api.enqueue({ equipmentId: 'eq', runPath: '/runs/a' });
+    const { hooks, queue } = await harness();
+    const first = await hooks.seedJob({ equipmentId: 'eq', runPath: '/runs/a' });
     expect(first.ok).toBe(true);
-    expect(refusal(await api.enqueue({ equipmentId: 'eq2', runPath: ' /runs/a ' })).code).toBe('duplicate-run-path');
-    const batch = await api.enqueueMany([{ equipmentId: 'eq', runPath: '/runs/b' }, { equipmentId: 'eq', runPath: '/runs/a' }]);
+    expect(refusal(await hooks.seedJob({ equipmentId: 'eq2', runPath: ' /runs/a ' })).code).toBe('duplicate-run-path');
+    const batch = await hooks.seedJobs([
+      { equipmentId: 'eq', runPath: '/runs/b' },
+      { equipmentId: 'eq', runPath: '/runs/a' },
+    ]);
     expect(refusal(batch).code).toBe('duplicate-run-path');
     expect((await queue.listAll()).map((j) => j.run_path)).toEqual(['/runs/a']);
   });
 
   test('unknown-job: each operator action on an id the queue does not hold', async () => {
-    const { api } = await harness();
+    const { api, hooks } = await harness();
     const calls: [string, Promise<Result<unknown>>][] = [
-      ['move', api.move('nope', 'running')],
+      ['move', hooks.move('nope', 'running')],
       ['recordFailure', api.recordFailure('nope', { error: 'x' })],
       ['retry', api.retry('nope')],
       ['stopSyncing', api.stopSyncing('nope', 'why')],
@@ -139,15 +182,30 @@ describe('refusals', () => {
   });
 
   test('illegal-move: what the state machine forbids is refused and the job is unchanged', async () => {
-    const { api, queue } = await harness();
+    const { api, hooks, queue } = await harness();
     const job = await queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
-    expect(refusal(await api.move(job.id, 'verified'))).toMatchObject({ code: 'illegal-move', message: 'a queued job cannot move to verified' });
-    expect(refusal(await api.retry(job.id))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/only a failed job can be retried/) });
-    expect(refusal(await api.discard(job.id))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/still being synced/) });
+    expect(refusal(await hooks.move(job.id, 'verified'))).toMatchObject({
+      code: 'illegal-move',
+      message: 'a queued job cannot move to verified',
+    });
+    expect(refusal(await api.retry(job.id))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/only a failed job can be retried/),
+    });
+    expect(refusal(await api.discard(job.id))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/still being synced/),
+    });
     expect(await queue.getById(job.id)).toEqual(job);
     const cleaned = await queue.transition(job.id, 'cleaned');
-    expect(refusal(await api.recordFailure(job.id, { error: 'x' }))).toMatchObject({ code: 'illegal-move', message: expect.stringMatching(/cleaned job/) });
-    expect(refusal(await api.stopSyncing(job.id, 'why'))).toMatchObject({ code: 'illegal-move', message: 'a cleaned run cannot be stopped' });
+    expect(refusal(await api.recordFailure(job.id, { error: 'x' }))).toMatchObject({
+      code: 'illegal-move',
+      message: expect.stringMatching(/cleaned job/),
+    });
+    expect(refusal(await api.stopSyncing(job.id, 'why'))).toMatchObject({
+      code: 'illegal-move',
+      message: 'a cleaned run cannot be stopped',
+    });
     expect(await queue.getById(job.id)).toEqual(cleaned);
   });
 
@@ -159,10 +217,32 @@ describe('refusals', () => {
     expect(await h.queue.listAll()).toEqual([]);
     expect(existsSync(h.deviceRoot) ? await createNodeFileStore(h.deviceRoot).runIds() : []).toEqual([]);
   });
+
+  test('storage: a run the database has no room for is refused with its size, and the runs that fit are queued', async () => {
+    const h = await harness();
+    h.free.bytes = 1_000_000;
+    // The database may not grow by one page: SQLite answers SQLITE_FULL, as on a full OPFS.
+    h.db.exec(`PRAGMA max_page_count = ${Number(h.db.selectValue('PRAGMA page_count'))}`);
+    const bigFiles = Array.from({ length: 200 }, (_, i) => ({ relPath: `plate/${'well-'.repeat(20)}${i}.csv`, file: new Blob(['x']) }));
+    const [big, ...small] = await Promise.all([
+      h.api.addRun({ equipmentId: 'hplc-01', runName: 'big', files: bigFiles }),
+      h.api.addRun(aRun('small 1', 'a')),
+      h.api.addRun(aRun('small 2', 'b')),
+    ]);
+    expect(refusal(big)).toEqual({
+      code: 'storage',
+      message:
+        'The run needs 200 B and the device ran out of space while storing it; free some space (or let verified runs be cleaned up), then try again.',
+    });
+    expect(small.map((r) => r.ok)).toEqual([true, true]);
+    const queued = await h.queue.listAll();
+    expect(queued.map((j) => j.nas_path).sort()).toEqual(['hplc-01/2025-06-01/small 1', 'hplc-01/2025-06-01/small 2']);
+    expect((await createNodeFileStore(h.deviceRoot).runIds()).sort()).toEqual(queued.map((j) => j.id).sort());
+  });
 });
 
 describe('happy paths', () => {
-  test('intake: addRun stores the files and queues the run; enqueue plans the NAS folder; each wakes the engine', async () => {
+  test('intake: addRun stores the files and queues the run; a seeded job gets its planned NAS folder; each wakes the engine', async () => {
     const h = await harness();
     const wake = vi.spyOn(h.engine, 'wake');
     h.free.bytes = 1_000;
@@ -170,11 +250,16 @@ describe('happy paths', () => {
     const run = await h.api.addRun(aRun('run 7', 'abc', 'de'), (done) => progress.push(done));
     expect(run).toMatchObject({ ok: true, value: { state: 'queued', equipment_id: 'hplc-01', nas_path: 'hplc-01/2025-06-01/run 7' } });
     expect(progress.at(-1)).toBe(5);
-    const one = await h.api.enqueue({ equipmentId: ' eq ', runPath: ' /runs/plate-3/ ' });
+    const one = await h.hooks.seedJob({ equipmentId: ' eq ', runPath: ' /runs/plate-3/ ' });
     expect(one).toMatchObject({ ok: true, value: { equipment_id: 'eq', run_path: '/runs/plate-3/', nas_path: 'eq/2025-06-01/plate-3' } });
-    const given = await h.api.enqueue({ equipmentId: 'eq', runPath: '/runs/b', nasPath: 'kept/as/given' });
+    const given = await h.hooks.seedJob({ equipmentId: 'eq', runPath: '/runs/b', nasPath: 'kept/as/given' });
     expect(given).toMatchObject({ ok: true, value: { nas_path: 'kept/as/given' } });
-    expect(await h.api.enqueueMany([{ equipmentId: 'eq', runPath: '/runs/c' }, { equipmentId: 'eq', runPath: '/runs/d' }])).toEqual({ ok: true, value: 2 });
+    expect(
+      await h.hooks.seedJobs([
+        { equipmentId: 'eq', runPath: '/runs/c' },
+        { equipmentId: 'eq', runPath: '/runs/d' },
+      ]),
+    ).toEqual({ ok: true, value: 2 });
     expect(wake).toHaveBeenCalledTimes(4);
     expect((await h.queue.listAll()).length).toBe(5);
   });
@@ -197,22 +282,31 @@ describe('happy paths', () => {
     expect(await api.get(other.id)).toEqual({ ok: true, value: other });
     expect(await api.get('nope')).toEqual({ ok: true, value: null });
     const files = await api.files(run.value.id);
-    expect(files.ok && files.value.map((f) => [f.rel_path, f.size])).toEqual([['plate/f0.csv', 3], ['plate/f1.csv', 2]]);
+    expect(files.ok && files.value.map((f) => [f.rel_path, f.size])).toEqual([
+      ['plate/f0.csv', 3],
+      ['plate/f1.csv', 2],
+    ]);
     expect(await api.runSizes([run.value.id])).toEqual({ ok: true, value: { [run.value.id]: { files: 2, bytes: 5 } } });
     await api.stopSyncing(other.id, 'wrong plate');
     expect(await api.history(other.id)).toMatchObject({ ok: true, value: [{ kind: 'stopped', detail: 'wrong plate' }] });
   });
 
-  test('operator actions: move, record a failure, stop, retry, retry all, discard', async () => {
+  test('operator actions: record a failure, stop, retry, retry all, discard', async () => {
     const h = await harness();
-    const { api, queue } = h;
+    const { api, hooks, queue } = h;
     const wake = vi.spyOn(h.engine, 'wake');
     const a = await queue.insert({ equipmentId: 'eq', runPath: '/runs/a' });
     const b = await queue.insert({ equipmentId: 'eq', runPath: '/runs/b' });
-    expect(await api.move(a.id, 'running')).toMatchObject({ ok: true, value: { state: 'running' } });
-    expect(await api.recordFailure(a.id, { error: ' cable out ' })).toMatchObject({ ok: true, value: { state: 'queued', attempts: 1, last_error: 'cable out' } });
+    expect(await hooks.move(a.id, 'running')).toMatchObject({ ok: true, value: { state: 'running' } });
+    expect(await api.recordFailure(a.id, { error: ' cable out ' })).toMatchObject({
+      ok: true,
+      value: { state: 'queued', attempts: 1, last_error: 'cable out' },
+    });
     expect(await api.recordFailure(a.id, { error: 'disk gone', terminal: true })).toMatchObject({ ok: true, value: { state: 'failed' } });
-    expect(await api.stopSyncing(b.id, ' wrong plate ')).toMatchObject({ ok: true, value: { state: 'failed', last_error: 'stopped_by_operator: wrong plate' } });
+    expect(await api.stopSyncing(b.id, ' wrong plate ')).toMatchObject({
+      ok: true,
+      value: { state: 'failed', last_error: 'stopped_by_operator: wrong plate' },
+    });
     expect(await api.retry(a.id)).toMatchObject({ ok: true, value: { state: 'queued', attempts: 0, last_error: null } });
     expect(await api.retryAll()).toEqual({ ok: true, value: 1 });
     expect(wake).toHaveBeenCalledTimes(2);
@@ -244,10 +338,40 @@ describe('happy paths', () => {
     expect(await h.api.getSettings()).toMatchObject({ ok: true, value: { nasUrl: `${dav.origin}/dav/`, concurrency: 2 } });
     const changed = await h.api.updateSettings({ concurrency: 3 });
     expect(changed).toMatchObject({ ok: true, value: { concurrency: 3 } });
-    expect(h.saved).toEqual([changed.ok && changed.value]);
+    expect(h.saved.map((x) => x.concurrency)).toEqual([3]);
     expect(await h.api.getSettings()).toMatchObject({ ok: true, value: { concurrency: 3 } });
     expect(wake).toHaveBeenCalledOnce();
     expect(await h.api.testConnection()).toMatchObject({ ok: true, value: { ok: true, code: 'ok' } });
+  });
+
+  test("settings: the password goes in and never comes out; the NAS URL is stored in the browser's form", async () => {
+    const h = await harness();
+    const secret = 'pip€tte-42';
+    const set = await h.api.updateSettings({ password: secret, nasUrl: 'http://NAS.lab.local:80/dav/run data/é' });
+    expect(set).toMatchObject({ ok: true, value: { passwordState: 'set', nasUrl: 'http://nas.lab.local/dav/run%20data/%C3%A9/' } });
+    expect(h.saved.at(-1)).toMatchObject({ password: secret, nasUrl: 'http://nas.lab.local/dav/run%20data/%C3%A9/' });
+    const read = await h.api.getSettings();
+    expect(read).toMatchObject({ ok: true, value: { passwordState: 'set' } });
+    expect(JSON.stringify(read)).not.toContain(secret);
+    expect(JSON.stringify(set)).not.toContain(secret);
+    // What the page read back, handed in again as a change, is not a setting and changes nothing.
+    expect(await h.api.updateSettings({ ...(read.ok ? read.value : {}), concurrency: 4 })).toMatchObject({
+      ok: true,
+      value: { passwordState: 'set' },
+    });
+    expect(h.saved.at(-1)).toMatchObject({ password: secret, concurrency: 4 });
+    expect(h.saved.at(-1)).not.toHaveProperty('passwordState');
+    expect(await h.api.updateSettings({ password: '' })).toMatchObject({ ok: true, value: { passwordState: 'not-set' } });
+  });
+
+  test('settings: http:// only to this device or the local network, the rule in the refusal', async () => {
+    const h = await harness();
+    const refused = await h.api.updateSettings({ nasUrl: 'http://nas.example.org/dav/' });
+    expect(refusal(refused)).toMatchObject({ code: 'invalid-input', field: 'nasUrl', message: expect.stringContaining('https://') });
+    expect(refusal(refused).message).toContain('local network');
+    for (const nasUrl of ['http://192.168.1.20/dav/', 'http://nas/dav/', 'http://nas.lab.local/dav/', 'https://nas.example.org/dav/']) {
+      expect(await h.api.updateSettings({ nasUrl }), nasUrl).toMatchObject({ ok: true });
+    }
   });
 
   test('the app: ownership pushed at once, take over, engine status, and the update hand-over', async () => {

@@ -3,7 +3,7 @@
 import type { Stores } from '../db/stores';
 import { fail, ok, refusalFor, type Result } from '../errors';
 import type { FileStore } from '../files/store';
-import type { Settings } from '../../shared/settings';
+import type { PasswordState, Settings } from '../../shared/settings';
 import type { SyncEngine } from '../sync/engine';
 import type { DavClient } from '../webdav/client';
 import type { Ownership, WorkerEvent } from '../contract';
@@ -14,8 +14,15 @@ export interface ApiDeps {
   stores: () => Stores | null;
   engine: () => SyncEngine | null;
   files: FileStore;
+  /** The whole settings, the password included: the worker's own copy, never handed to the page as is. */
   settings: () => Settings;
-  saveSettings: (next: Settings) => Promise<void>;
+  passwordState: () => PasswordState;
+  /** Store `next`; the password only when the change named it. */
+  saveSettings: (next: Settings, passwordChanged: boolean) => Promise<void>;
+  /** The origin the app is served from (an http:// NAS is refused under an https:// app). */
+  appOrigin: string;
+  /** The policy directive that blocked a request to this URL's origin lately (connect-src), or null. */
+  blockedByPolicy?: (url: string) => Promise<string | null>;
   dav: (settings: Settings) => DavClient;
   now: () => number;
   freeBytes: () => Promise<number | null>;
@@ -38,6 +45,15 @@ export async function withQueue<T>(deps: ApiDeps, work: (stores: Stores) => Prom
   } catch (err) {
     return refusalFor(err);
   }
+}
+
+/**
+ * After an operator's action on a job took effect, the engine drops that job's work in flight at once:
+ * no request for it continues, and the engine records nothing more for it.
+ */
+export function cancelIfDone<T>(deps: ApiDeps, jobId: string, result: Result<T>): Result<T> {
+  if (result.ok) deps.engine()?.cancel(jobId);
+  return result;
 }
 
 /** After a change that may give the engine work (a new run, a retry, new settings), it looks at once. */

@@ -19,8 +19,6 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     resumeAfterUpdateDeclined: () => app.resumeAfterUpdateDeclined(deps),
 
     addRun: (run, onProgress) => intake.addRun(deps, run, onProgress),
-    enqueue: (input) => intake.enqueue(deps, input),
-    enqueueMany: (inputs) => intake.enqueueMany(deps, inputs),
 
     list: (options) => listing.list(deps, options),
     listRange: (filter, offset, limit) => listing.listRange(deps, filter, offset, limit),
@@ -31,7 +29,6 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     history: (jobId) => listing.history(deps, jobId),
     runSizes: (jobIds) => listing.runSizes(deps, jobIds),
 
-    move: (jobId, to, patch) => operator.move(deps, jobId, to, patch),
     recordFailure: (jobId, failure) => operator.recordFailure(deps, jobId, failure),
     retry: (jobId) => operator.retry(deps, jobId),
     retryAll: () => operator.retryAll(deps),

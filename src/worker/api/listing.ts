@@ -4,7 +4,7 @@ import { invalidInput, type Result } from '../errors';
 import type { JobEvent, JobFilter, JobPage, JobRange, ListOptions, RunFile, StateCounts, SyncJobRow } from '../contract';
 import { isSyncJobState } from '../../shared/state';
 import { type ApiDeps, withQueue } from './deps';
-import { MAX_RUN_PATH_CHARS } from './intake';
+import { MAX_RUN_PATH_CHARS } from '../../shared/runPath';
 
 const MAX_PAGE = 500;
 

@@ -1,20 +1,12 @@
-// What an operator does to a job by hand: move it, record a failure, retry, stop syncing, discard.
-// Each checks the state machine inside the queue's transaction, so a refused action changes nothing.
+// What an operator does to a job by hand, and nothing else: record a failure, retry, stop syncing,
+// discard. Each has its rule, checked inside the queue's transaction, so a refused action changes
+// nothing. There is no general move: the engine's steps (sent, verified, cleaned up) are the engine's.
 import { IllegalMoveError, invalidInput, type Result } from '../errors';
 import { MAX_ATTEMPTS } from '../../shared/backoff';
 import { formatFailure } from '../../shared/failures';
-import { SyncJobState, canDelete, canRetry, isLegalMove, isSyncJobState, planFailure } from '../../shared/state';
-import type { SyncJobRow, TransitionPatch } from '../contract';
-import { type ApiDeps, wakeIfDone, withQueue } from './deps';
-
-export async function move(deps: ApiDeps, jobId: string, to: SyncJobState, patch: TransitionPatch = {}): Promise<Result<SyncJobRow>> {
-  if (!isSyncJobState(to)) return invalidInput({ field: 'to', message: `unknown state ${JSON.stringify(to)}` });
-  return withQueue(deps, ({ queue }) =>
-    queue.transition(jobId, to, patch, (job) => {
-      if (!isLegalMove(job.state, to)) throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
-    }),
-  );
-}
+import { SyncJobState, canDelete, canRetry, isLegalMove, planFailure } from '../../shared/state';
+import type { SyncJobRow } from '../contract';
+import { type ApiDeps, cancelIfDone, wakeIfDone, withQueue } from './deps';
 
 export async function recordFailure(
   deps: ApiDeps,
@@ -24,12 +16,13 @@ export async function recordFailure(
   const error = String(failure.error ?? '').trim();
   if (!error) return invalidInput({ field: 'error', message: 'Say what went wrong: the failure reason is empty.' });
   const terminal = failure.terminal ?? false;
-  return withQueue(deps, ({ queue }) =>
+  const recorded = await withQueue(deps, ({ queue }) =>
     queue.recordFailure(jobId, error, { terminal, event: { detail: `recorded by hand: ${error}` } }, (job) => {
       const target = planFailure(job, terminal, MAX_ATTEMPTS);
       if (!isLegalMove(job.state, target)) throw new IllegalMoveError(`a failure cannot be recorded on a ${job.state} job`);
     }),
   );
+  return cancelIfDone(deps, jobId, recorded);
 }
 
 export async function retry(deps: ApiDeps, jobId: string): Promise<Result<SyncJobRow>> {
@@ -38,7 +31,7 @@ export async function retry(deps: ApiDeps, jobId: string): Promise<Result<SyncJo
       if (!canRetry(job.state)) throw new IllegalMoveError(`only a failed job can be retried; this one is ${job.state}`);
     }),
   );
-  return wakeIfDone(deps, retried);
+  return wakeIfDone(deps, cancelIfDone(deps, jobId, retried));
 }
 
 export async function retryAll(deps: ApiDeps): Promise<Result<number>> {
@@ -50,16 +43,17 @@ export async function stopSyncing(deps: ApiDeps, jobId: string, reason: string):
   const why = String(reason ?? '').trim();
   if (!why) return invalidInput({ field: 'reason', message: 'Say why this run should not be synced; the reason is kept in its history.' });
   const options = { terminal: true, event: { kind: 'stopped' as const, detail: why } };
-  return withQueue(deps, ({ queue }) =>
+  const stopped = await withQueue(deps, ({ queue }) =>
     queue.recordFailure(jobId, formatFailure('stopped_by_operator', why), options, (job) => {
       if (!isLegalMove(job.state, SyncJobState.FAILED)) throw new IllegalMoveError(`a ${job.state} run cannot be stopped`);
     }),
   );
+  return cancelIfDone(deps, jobId, stopped);
 }
 
 /** Delete a FAILED or CLEANED job and its files on the device; says how many files and bytes went. */
-export function discard(deps: ApiDeps, jobId: string): Promise<Result<{ files: number; bytes: number }>> {
-  return withQueue(deps, async ({ queue, listing }) => {
+export async function discard(deps: ApiDeps, jobId: string): Promise<Result<{ files: number; bytes: number }>> {
+  const discarded = await withQueue(deps, async ({ queue, listing }) => {
     // Read before the row goes (its file list goes with it). The row goes first: a crash between the
     // two leaves an orphan folder, which start-up sweeps away, never a job whose files are half gone.
     const size = (await listing.runSizes([jobId]))[jobId];
@@ -70,7 +64,10 @@ export function discard(deps: ApiDeps, jobId: string): Promise<Result<{ files: n
       }
       cleaned = job.state === SyncJobState.CLEANED;
     });
+    // Whatever the engine still has in flight for it stops before its files go.
+    deps.engine()?.cancel(jobId);
     await deps.files.deleteRun(jobId);
     return cleaned ? { files: 0, bytes: 0 } : size;
   });
+  return discarded;
 }

@@ -42,12 +42,15 @@ export class NasClaims {
 
   /**
    * The run now lives in `folder` (its claim file is there): nas_path says so, with a history line when
-   * it is not the folder the job named before. Only while the job is in `expected`.
+   * it is not the folder the job named before; `fresh` (claimed now, not resumed) marks every file to be
+   * sent. Only while the job is in `expected`.
    */
-  async settle(jobId: string, folder: string, expected: readonly SyncJobState[]): Promise<SyncJobRow> {
+  async settle(jobId: string, folder: string, expected: readonly SyncJobState[], fresh: boolean): Promise<SyncJobRow> {
     return this.runner.write([jobId], (db) => {
       const job = requireJob(db, jobId);
       if (!expected.includes(job.state)) throw new JobChangedError(jobId, job.state);
+      // A folder claimed afresh holds none of the run: every file is sent to it.
+      if (fresh) run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ?', [jobId]);
       if (job.nas_path === folder) return job;
       run(db, 'UPDATE jobs SET nas_path = ? WHERE id = ?', [folder, jobId]);
       addEventRow(db, jobId, 'nas-folder', `${job.nas_path ?? '(none)'} was not free; the run goes to ${folder}`, this.clock());

@@ -41,12 +41,7 @@ export class History {
 
 /** One history line at `nowMs`, with milliseconds (the jobs table keeps whole seconds, as the seed does). */
 export function addEventRow(db: Database, jobId: string, kind: EventKind, detail: string | null, nowMs: number): void {
-  run(db, 'INSERT INTO job_events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)', [
-    jobId,
-    new Date(nowMs).toISOString(),
-    kind,
-    detail,
-  ]);
+  run(db, 'INSERT INTO job_events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)', [jobId, new Date(nowMs).toISOString(), kind, detail]);
 }
 
 export function deleteEventRows(db: Database, jobId: string): void {

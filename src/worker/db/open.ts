@@ -36,6 +36,8 @@ export async function installPool(name = POOL_NAME): Promise<SAHPoolUtil> {
  *   measured here; a killed process leaves a WAL that the next open replays.
  * - synchronous=FULL: the WAL is synced (FileSystemSyncAccessHandle.flush) at every commit, so a commit
  *   that returned survives a power cut too; NORMAL would only sync at checkpoints.
+ * - secure_delete=ON: what a write removes is overwritten with zeros, not left in free space, so a
+ *   password stored in plain text by an older version is gone from the file once moved into the vault.
  */
 export function openDatabase(pool: SAHPoolUtil, path = DB_PATH): Database {
   const db = new pool.OpfsSAHPoolDb(path);
@@ -44,6 +46,7 @@ export function openDatabase(pool: SAHPoolUtil, path = DB_PATH): Database {
     const mode = String(db.selectValue('PRAGMA journal_mode=WAL'));
     if (mode !== 'wal') throw new Error(`journal_mode=WAL was refused (got ${mode})`);
     db.exec('PRAGMA synchronous=FULL');
+    db.exec('PRAGMA secure_delete=ON');
     return db;
   } catch (err) {
     db.close();

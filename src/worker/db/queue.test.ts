@@ -124,7 +124,7 @@ test('migrations keep the rows of an older schema', async () => {
   expect(Number(db.selectValue('SELECT count(*) FROM jobs'))).toBe(1);
 });
 
-describe('the Queue view\'s window onto the list', () => {
+describe("the Queue view's window onto the list", () => {
   async function queueOf(n: number) {
     const stores = await freshQueue();
     await stores.bulk.insertMany(
@@ -133,7 +133,7 @@ describe('the Queue view\'s window onto the list', () => {
     return stores;
   }
 
-  test('any window, newest first, with the filter\'s total', async () => {
+  test("any window, newest first, with the filter's total", async () => {
     const { listing } = await queueOf(1_000);
     const first = await listing.listRange({}, 0, 5);
     expect(first.total).toBe(1_000);

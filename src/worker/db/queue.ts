@@ -86,12 +86,7 @@ export class SyncQueue {
   }
 
   /** Set the state and patch the other columns in one UPDATE; throws UnknownJobError on a miss. */
-  async transition(
-    jobId: string,
-    newState: SyncJobState,
-    patch: TransitionPatch = {},
-    guard?: JobGuard,
-  ): Promise<SyncJobRow> {
+  async transition(jobId: string, newState: SyncJobState, patch: TransitionPatch = {}, guard?: JobGuard): Promise<SyncJobRow> {
     return this.runner.write([jobId], (db) => {
       guard?.(requireJob(db, jobId));
       return transitionJobRow(db, jobId, newState, patch);
@@ -102,19 +97,13 @@ export class SyncQueue {
    * Record a transport failure (the seed's record_failure): terminal -> FAILED at once; otherwise count
    * the attempt and either back off in QUEUED or, at MAX_ATTEMPTS, go to FAILED.
    */
-  async recordFailure(
-    jobId: string,
-    error: string | null,
-    options: RecordFailureOptions = {},
-    guard?: JobGuard,
-  ): Promise<SyncJobRow> {
+  async recordFailure(jobId: string, error: string | null, options: RecordFailureOptions = {}, guard?: JobGuard): Promise<SyncJobRow> {
     return this.runner.write([jobId], (db) => {
       const existing = requireJob(db, jobId);
       guard?.(existing);
       const nowMs = options.now === undefined ? this.clock() : parseInstant(options.now);
       const target = planFailure(existing, options.terminal ?? false, MAX_ATTEMPTS);
-      const nextAttemptAt =
-        target === SyncJobState.FAILED ? '' : (computeNextAttemptAt(existing.attempts + 1, new Date(nowMs)) ?? '');
+      const nextAttemptAt = target === SyncJobState.FAILED ? '' : (computeNextAttemptAt(existing.attempts + 1, new Date(nowMs)) ?? '');
       const after = transitionJobRow(db, jobId, target, {
         incrementAttempts: !options.terminal,
         lastError: error,

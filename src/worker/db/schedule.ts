@@ -24,9 +24,7 @@ export class Schedule {
   /** The earliest planned retry of a QUEUED job, or null. */
   async nextAttemptAt(): Promise<string | null> {
     return this.runner.read((db) => {
-      const r = one(db, "SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = ? AND next_attempt_at > ''", [
-        SyncJobState.QUEUED,
-      ]);
+      const r = one(db, "SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = ? AND next_attempt_at > ''", [SyncJobState.QUEUED]);
       return r?.t === null || r?.t === undefined ? null : String(r.t);
     });
   }

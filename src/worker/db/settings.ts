@@ -21,4 +21,11 @@ export class SettingsStore {
       }
     });
   }
+
+  /** Remove these keys (the database zeroes what it frees: open.ts sets secure_delete). */
+  async deleteSettings(keys: string[]): Promise<void> {
+    return this.runner.write([], (db) => {
+      for (const key of keys) run(db, 'DELETE FROM settings WHERE key = ?', [key]);
+    });
+  }
 }

@@ -11,7 +11,11 @@ export interface RunnerOptions {
   onCommit?: (changedJobIds: string[]) => void;
 }
 
-/** One call's work inside the batch's transaction; everything it writes commits or rolls back together. */
+/**
+ * One call's work inside the batch's transaction; everything it writes commits or rolls back together.
+ * It may run more than once (when another call of its batch cost the transaction, see `settle`), so it
+ * touches nothing but the database, and only its last run's writes are kept.
+ */
 export type Work<T> = (db: Database) => T;
 
 interface PendingOp {
@@ -99,21 +103,7 @@ export class TransactionRunner {
       for (const op of batch) op.reject(new Error('SyncQueue was closed'));
       return;
     }
-    let outcomes: Outcome[];
-    try {
-      run(db, 'BEGIN IMMEDIATE');
-      outcomes = batch.map((op) => runInSavepoint(db, op));
-      run(db, 'COMMIT');
-    } catch (err) {
-      try {
-        db.exec('ROLLBACK');
-      } catch {
-        // No transaction was open to roll back; the original error is the one to report.
-      }
-      const reason = translate(err);
-      for (const op of batch) op.reject(reason);
-      return;
-    }
+    const outcomes = settle(db, batch);
     batch.forEach((op, i) => (outcomes[i].ok ? op.resolve(outcomes[i].value) : op.reject(outcomes[i].value)));
     const changed = new Set(batch.flatMap((op, i) => (outcomes[i].ok ? changedIds(op.writes, outcomes[i].value) : [])));
     if (changed.size) this.options.onCommit?.([...changed]);
@@ -125,7 +115,82 @@ interface Outcome {
   value: unknown;
 }
 
-function runInSavepoint(db: Database, op: PendingOp): Outcome {
+/** How one transaction over some calls ended. */
+type Attempt =
+  | { kind: 'committed'; outcomes: Outcome[] }
+  /** The call at `index` failed and SQLite rolled the whole transaction back with it. */
+  | { kind: 'lost'; index: number; error: unknown }
+  /** BEGIN or COMMIT failed: no call's work was kept, and none of them is to blame. */
+  | { kind: 'refused'; error: unknown };
+
+/**
+ * Commit what can be committed of a batch and say how each call ended, in arrival order. On a full
+ * device (or an I/O error) SQLite may roll back the whole transaction, not just the statement that
+ * failed: that call is rejected with its own error and the others run again in a fresh transaction, so
+ * a run too big for the space left does not take the small writes that fit down with it. When the
+ * COMMIT itself fails, the calls run again one transaction each, so every call that fits still commits.
+ */
+function settle(db: Database, batch: PendingOp[]): Outcome[] {
+  const outcomes: (Outcome | undefined)[] = new Array(batch.length);
+  let left = batch.map((_, i) => i);
+  while (left.length) {
+    const attempt = tryTransaction(
+      db,
+      left.map((i) => batch[i]),
+    );
+    if (attempt.kind === 'committed') {
+      left.forEach((i, k) => (outcomes[i] = attempt.outcomes[k]));
+      break;
+    }
+    if (attempt.kind === 'lost') {
+      outcomes[left[attempt.index]] = { ok: false, value: attempt.error };
+      left = left.filter((_, k) => k !== attempt.index);
+      continue;
+    }
+    if (left.length === 1) {
+      outcomes[left[0]] = { ok: false, value: attempt.error };
+      break;
+    }
+    for (const i of left) outcomes[i] = settle(db, [batch[i]])[0];
+    break;
+  }
+  return outcomes as Outcome[];
+}
+
+/** One transaction over `ops`, each call in a savepoint of its own; a call's ordinary failure undoes only itself. */
+function tryTransaction(db: Database, ops: PendingOp[]): Attempt {
+  try {
+    run(db, 'BEGIN IMMEDIATE');
+  } catch (err) {
+    return { kind: 'refused', error: translate(err) };
+  }
+  try {
+    const outcomes: Outcome[] = [];
+    for (const [index, op] of ops.entries()) {
+      const outcome = runInSavepoint(db, op);
+      if ('lostTransaction' in outcome) return { kind: 'lost', index, error: rollback(db, outcome.lostTransaction) };
+      outcomes.push(outcome);
+    }
+    run(db, 'COMMIT');
+    return { kind: 'committed', outcomes };
+  } catch (err) {
+    // A SAVEPOINT, RELEASE or the COMMIT failed: nothing of this transaction is kept.
+    return { kind: 'refused', error: rollback(db, err) };
+  }
+}
+
+/** Roll back whatever is left of the transaction, and hand back `err` translated: the reason it went. */
+function rollback(db: Database, err: unknown): unknown {
+  try {
+    db.exec('ROLLBACK');
+  } catch {
+    // SQLite rolled the transaction back itself; the error that made it do so is the one to report.
+  }
+  return translate(err);
+}
+
+/** The call's outcome, or the error with which SQLite rolled back the whole transaction. */
+function runInSavepoint(db: Database, op: PendingOp): Outcome | { lostTransaction: unknown } {
   run(db, 'SAVEPOINT op');
   try {
     const value = op.run(db);
@@ -136,9 +201,9 @@ function runInSavepoint(db: Database, op: PendingOp): Outcome {
       run(db, 'ROLLBACK TO op');
       run(db, 'RELEASE op');
     } catch {
-      // SQLite rolled the whole transaction back itself (it may on a full device or an I/O error), so the
-      // savepoint is gone and so is the batch: the call's own error, not "no such savepoint", says why.
-      throw err;
+      // "no such savepoint": SQLite rolled the whole transaction back itself (it may on a full device or
+      // an I/O error), so the calls before this one were undone too.
+      return { lostTransaction: err };
     }
     return { ok: false, value: translate(err) };
   }

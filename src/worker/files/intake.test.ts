@@ -22,9 +22,12 @@ test('intake refuses a run that does not fit, naming the sizes, and keeps nothin
 
 test('intake refuses a path that leaves the run, and keeps nothing of it', async () => {
   rig = await createRig();
-  await expect(rig.intake('r', [{ relPath: 'ok.txt', body: new Blob(['a']) }, { relPath: '../escape.txt', body: new Blob(['b']) }])).rejects.toThrow(
-    /outside its run/,
-  );
+  await expect(
+    rig.intake('r', [
+      { relPath: 'ok.txt', body: new Blob(['a']) },
+      { relPath: '../escape.txt', body: new Blob(['b']) },
+    ]),
+  ).rejects.toThrow(/outside its run/);
   expect(await rig.queue.listAll()).toEqual([]);
   expect(readdirSync(rig.localRoot)).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { SyncJobRow } from '../db/jobRows';
 import type { RunFiles } from '../db/runFiles';
-import { StorageFullError } from '../errors';
+import { DatabaseFullError, StorageFullError } from '../errors';
 import { MANIFEST_NAME } from '../../shared/manifestName';
 import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
@@ -46,7 +46,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   const relPaths = request.files.map((f) => {
     const rel = relPathSegments(f.relPath).join('/');
     if (seen.has(rel)) throw new RangeError(`Two files would have the same name in the run: ${rel}`);
-    if (RESERVED_NAMES.has(rel)) throw new RangeError(`"${rel}" is the name of the run's checksum manifest; rename the file.`);
+    // Checked on the first segment: a folder of that name would stand where the app writes its file.
+    const top = rel.split('/')[0];
+    if (RESERVED_NAMES.has(top)) throw new RangeError(`"${top}" is a name the app keeps for its own file in the run's folder; rename it.`);
     seen.add(rel);
     return rel;
   });
@@ -78,7 +80,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     );
   } catch (err) {
     await deps.files.deleteRun(jobId);
-    if (err instanceof StorageFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
+    // The files fitted but the queue could not grow (or the other way round): either way the device is
+    // full, and the page is told how much the run needs and what is free.
+    if (err instanceof StorageFullError || err instanceof DatabaseFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
     throw err;
   }
 }
@@ -93,7 +97,10 @@ async function uniqueNasPath(runFiles: RunFiles, nasPath: string): Promise<strin
 
 /** The path as given, when its NAS form differs by more than dropped "." and empty segments; else null. */
 function originalIfRenamed(given: string, stored: string): string | null {
-  const plain = given.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const plain = given
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
   return plain === stored ? null : plain;
 }
 

@@ -1,3 +1,5 @@
+// files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
+// text), hashed while written; intake.ts stores a run and queues it in one go.
 import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError, StorageFullError } from '../errors';
 
@@ -27,99 +29,120 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Bytes [start, start + CHUNK_BYTES) of `body`; a read that is never awaited (a failure before it) is not reported. */
 function readChunk(body: Blob, start: number): Promise<Uint8Array> {
-  const read = body.slice(start, start + CHUNK_BYTES).arrayBuffer().then((b) => new Uint8Array(b));
+  const read = body
+    .slice(start, start + CHUNK_BYTES)
+    .arrayBuffer()
+    .then((b) => new Uint8Array(b));
   read.catch(() => undefined);
   return read;
 }
 
+/** The runs folder and each run's folder, looked up once and kept. */
+interface FolderHandles {
+  runs(): Promise<FileSystemDirectoryHandle>;
+  job(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle>;
+  forget(jobId: string): void;
+}
+
+/** The browser's store; it keeps only the folder handles between calls. */
 export function createOpfsFileStore(): FileStore {
-  // The folder handles, looked up once: each lookup is a round trip to the browser process, and a run
-  // of 2,000 small files opened every file through three of them.
+  const folders = createFolderHandles();
+  return {
+    write: (jobId, seq, body, onProgress) => writeRunFile(folders, jobId, seq, body, onProgress),
+    open: (jobId, seq, relPath) => openRunFile(folders, jobId, seq, relPath),
+    deleteRun: (jobId) => deleteRun(folders, jobId),
+    runIds: () => runIds(folders),
+  };
+}
+
+// Each lookup is a round trip to the browser process, and a run of 2,000 small files opened every file
+// through three of them. A lookup that fails (a folder not there yet) is not kept: the next call asks again.
+function createFolderHandles(): FolderHandles {
   let runs: Promise<FileSystemDirectoryHandle> | null = null;
-  const jobDirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+  const jobs = new Map<string, Promise<FileSystemDirectoryHandle>>();
   function runsDir(): Promise<FileSystemDirectoryHandle> {
-    runs ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle('runs', { create: true }));
-    const lookup = runs;
+    const lookup = (runs ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle('runs', { create: true })));
     lookup.catch(() => {
       if (runs === lookup) runs = null;
     });
     return lookup;
   }
-  function jobDir(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle> {
-    let dir = jobDirs.get(jobId);
-    if (!dir) {
-      dir = runsDir().then((r) => r.getDirectoryHandle(jobId, { create }));
-      jobDirs.set(jobId, dir);
-      // A folder that is not there (yet) is looked up afresh next time.
-      const lookup = dir;
-      lookup.catch(() => {
-        if (jobDirs.get(jobId) === lookup) jobDirs.delete(jobId);
-      });
-    }
-    return dir;
+  function job(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle> {
+    const kept = jobs.get(jobId);
+    if (kept) return kept;
+    const lookup = runsDir().then((r) => r.getDirectoryHandle(jobId, { create }));
+    jobs.set(jobId, lookup);
+    lookup.catch(() => {
+      if (jobs.get(jobId) === lookup) jobs.delete(jobId);
+    });
+    return lookup;
   }
+  return { runs: runsDir, job, forget: (jobId) => jobs.delete(jobId) };
+}
 
-  return {
-    async write(jobId, seq, body, onProgress) {
-      const dir = await jobDir(jobId, true);
-      const handle = await dir.getFileHandle(`f${seq}`, { create: true });
-      const access = await handle.createSyncAccessHandle();
-      const hasher = await createSHA256();
-      let offset = 0;
-      try {
-        access.truncate(0);
-        // Blob.slice streams from the source file a chunk at a time. The next chunk is read while this
-        // one is hashed and written, so reading and hashing overlap; two chunks at most are in memory.
-        let next: Promise<Uint8Array> | null = readChunk(body, 0);
-        while (next) {
-          const chunk: Uint8Array = await next;
-          next = offset + chunk.length < body.size ? readChunk(body, offset + chunk.length) : null;
-          hasher.update(chunk);
-          let written = 0;
-          while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
-          offset += chunk.length;
-          onProgress?.(offset);
-          if (!chunk.length) break;
-        }
-        access.flush();
-      } catch (err) {
-        if (err instanceof DOMException && err.name === 'QuotaExceededError') {
-          throw new StorageFullError(body.size, null);
-        }
-        throw err;
-      } finally {
-        access.close();
-      }
-      return { seq, size: offset, sha256: hasher.digest('hex') };
-    },
+async function writeRunFile(
+  folders: FolderHandles,
+  jobId: string,
+  seq: number,
+  body: Blob,
+  onProgress?: (bytes: number) => void,
+): Promise<StoredFile> {
+  const dir = await folders.job(jobId, true);
+  const handle = await dir.getFileHandle(`f${seq}`, { create: true });
+  const access = await handle.createSyncAccessHandle();
+  const hasher = await createSHA256();
+  let offset = 0;
+  try {
+    access.truncate(0);
+    // Blob.slice streams from the source file a chunk at a time. The next chunk is read while this
+    // one is hashed and written, so reading and hashing overlap; two chunks at most are in memory.
+    let next: Promise<Uint8Array> | null = body.size > 0 ? readChunk(body, 0) : null;
+    while (next) {
+      const chunk: Uint8Array = await next;
+      next = chunk.length > 0 && offset + chunk.length < body.size ? readChunk(body, offset + chunk.length) : null;
+      hasher.update(chunk);
+      let written = 0;
+      while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
+      offset += chunk.length;
+      onProgress?.(offset);
+    }
+    access.flush();
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'QuotaExceededError') {
+      throw new StorageFullError(body.size, null);
+    }
+    throw err;
+  } finally {
+    access.close();
+  }
+  return { seq, size: offset, sha256: hasher.digest('hex') };
+}
 
-    async open(jobId, seq, relPath) {
-      try {
-        const dir = await jobDir(jobId, false);
-        return await (await dir.getFileHandle(`f${seq}`)).getFile();
-      } catch (err) {
-        if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
-          throw new LocalFileMissingError(relPath);
-        }
-        throw err;
-      }
-    },
+async function openRunFile(folders: FolderHandles, jobId: string, seq: number, relPath: string): Promise<Blob> {
+  try {
+    const dir = await folders.job(jobId, false);
+    return await (await dir.getFileHandle(`f${seq}`)).getFile();
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
+      throw new LocalFileMissingError(relPath);
+    }
+    throw err;
+  }
+}
 
-    async deleteRun(jobId) {
-      jobDirs.delete(jobId);
-      try {
-        await (await runsDir()).removeEntry(jobId, { recursive: true });
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err;
-      }
-    },
+async function deleteRun(folders: FolderHandles, jobId: string): Promise<void> {
+  folders.forget(jobId);
+  try {
+    await (await folders.runs()).removeEntry(jobId, { recursive: true });
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err;
+  }
+}
 
-    async runIds() {
-      const ids: string[] = [];
-      for await (const [name, entry] of (await runsDir()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-        if (entry.kind === 'directory') ids.push(name);
-      }
-      return ids;
-    },
-  };
+async function runIds(folders: FolderHandles): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const [name, entry] of (await folders.runs()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (entry.kind === 'directory') ids.push(name);
+  }
+  return ids;
 }

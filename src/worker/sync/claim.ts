@@ -1,8 +1,8 @@
-import { DestinationExistsError, NasConflictError } from '../errors';
+import { DestinationExistsError, NasConflictError, ResponseTooLargeError } from '../errors';
 import type { NasClaim, NasClaims } from '../db/claims';
 import type { SyncJobRow } from '../db/jobRows';
 import { CLAIM_NAME, claimTempName } from '../../shared/nasNames';
-import { splitNasPath } from '../../shared/nasPath';
+import { numberedFolder, splitNasPath } from '../../shared/nasPath';
 import { SyncJobState } from '../../shared/state';
 import type { DavClient } from '../webdav/client';
 
@@ -41,10 +41,10 @@ export async function claimRunFolder(ctx: ClaimContext, job: SyncJobRow): Promis
   if (!splitNasPath(claim.plannedPath).length) throw new NasConflictError(`job ${job.id} names no NAS folder`);
   if (job.nas_path && (await claimIsOurs(ctx.dav, splitNasPath(job.nas_path), claim))) return job;
   for (let n = 1; n <= MAX_CANDIDATES; n++) {
-    const candidate = n === 1 ? claim.plannedPath : `${claim.plannedPath} (${n})`;
-    if (await tryFolder(ctx, job, claim, splitNasPath(candidate))) {
-      return ctx.claims.settle(job.id, candidate, [SyncJobState.RUNNING]);
-    }
+    const candidate = numberedFolder(claim.plannedPath, n);
+    const outcome = await tryFolder(ctx, job, claim, splitNasPath(candidate));
+    // A folder claimed afresh holds none of the run yet (a new NAS, a released folder): all is sent.
+    if (outcome) return ctx.claims.settle(job.id, candidate, [SyncJobState.RUNNING], outcome === 'claimed');
   }
   throw new NasConflictError(`no free folder for the run next to ${claim.plannedPath} (tried ${MAX_CANDIDATES})`);
 }
@@ -55,20 +55,25 @@ export async function claimIsOurs(dav: DavClient, folder: string[], claim: NasCl
   return found !== null && isOurs(found, claim);
 }
 
-const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) => found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
+const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) =>
+  found !== 'foreign' && found.jobId === claim.jobId && found.token === claim.token;
 
-async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<boolean> {
+/** 'claimed' afresh, 'resumed' (this job's claim was there), or false: the folder is not this run's. */
+async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<'claimed' | 'resumed' | false> {
   const path = folder.join('/');
   // An earlier attempt of this job was creating this very folder when it ended.
   const wasCreating = claim.createdPath === path;
   await ctx.dav.createCollections(folder.slice(0, -1));
   await ctx.claims.creating(job.id, path);
-  if (await ctx.dav.makeCollection(folder)) return writeClaim(ctx, job, claim, folder);
-  const found = await readClaim(ctx.dav, folder);
-  if (found !== null) return isOurs(found, claim);
-  // No claim: the folder is this job's only if its own MKCOL made it (the answer lost in a crash) and
-  // nothing but this job's temporaries is in it.
-  return wasCreating && (await holdsOnlyOwnTemporaries(ctx.dav, folder, job.id)) && writeClaim(ctx, job, claim, folder);
+  const made = await ctx.dav.makeCollection(folder);
+  const found = made === 'created' ? null : await readClaim(ctx.dav, folder);
+  if (found !== null) return isOurs(found, claim) ? 'resumed' : false;
+  // No claim: the folder is this job's if its own MKCOL made it now, or maybe did (an answer lost with the
+  // connection now, or in a crash before); and then only while nothing but this job's temporaries is in it
+  // (a NAS may answer 201 again for a folder that exists).
+  if (made === 'exists' && !wasCreating) return false;
+  if (!(await holdsOnlyOwnTemporaries(ctx.dav, folder, job.id))) return false;
+  return (await writeClaim(ctx, job, claim, folder)) ? 'claimed' : false;
 }
 
 async function holdsOnlyOwnTemporaries(dav: DavClient, folder: string[], jobId: string): Promise<boolean> {
@@ -103,7 +108,14 @@ async function writeClaim(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, f
 
 /** The folder's claim: null when there is none, 'foreign' when there is one this app cannot read. */
 async function readClaim(dav: DavClient, folder: string[]): Promise<ClaimFile | 'foreign' | null> {
-  const text = await dav.getText([...folder, CLAIM_NAME], MAX_CLAIM_BYTES);
+  let text: string | null;
+  try {
+    text = await dav.getText([...folder, CLAIM_NAME], MAX_CLAIM_BYTES);
+  } catch (err) {
+    // Something else under the claim's name, too big to be a claim: not this app's, so not this run's.
+    if (err instanceof ResponseTooLargeError) return 'foreign';
+    throw err;
+  }
   if (text === null) return null;
   try {
     const parsed = JSON.parse(text) as Partial<ClaimFile>;

@@ -18,10 +18,26 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function sampleRun(): { relPath: string; bytes: Uint8Array }[] {
   const names = [
-    'plain.csv', 'with space.txt', 'hash#1.dat', 'percent%20.bin', 'plus+sign.txt', 'ünïcødé-α.txt', 'empty.bin',
-    'a/b/deep.txt', 'a/b/c/deeper #2.csv', 'a/sibling.txt', 'raw/plate 1/well A1.csv', 'raw/plate 1/well A2.csv',
-    'raw/plate 2/well B1.csv', 'raw/日本語/データ.txt', 'meta/info.json', 'meta/notes.md', 'x/y/z/w/v.txt',
-    'quote\'s.txt', 'semi;colon.txt', 'brackets[1].txt',
+    'plain.csv',
+    'with space.txt',
+    'hash#1.dat',
+    'percent%20.bin',
+    'plus+sign.txt',
+    'ünïcødé-α.txt',
+    'empty.bin',
+    'a/b/deep.txt',
+    'a/b/c/deeper #2.csv',
+    'a/sibling.txt',
+    'raw/plate 1/well A1.csv',
+    'raw/plate 1/well A2.csv',
+    'raw/plate 2/well B1.csv',
+    'raw/日本語/データ.txt',
+    'meta/info.json',
+    'meta/notes.md',
+    'x/y/z/w/v.txt',
+    "quote's.txt",
+    'semi;colon.txt',
+    'brackets[1].txt',
   ];
   return names.map((relPath, i) => ({ relPath, bytes: relPath === 'empty.bin' ? new Uint8Array(0) : randomBytes(1000 + i * 997) }));
 }
@@ -42,7 +58,10 @@ async function quietTurn(r: Rig): Promise<void> {
 
 async function intakeSample(r: Rig, name = 'run-1') {
   const run = sampleRun();
-  const job = await r.intake(name, run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })));
+  const job = await r.intake(
+    name,
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })),
+  );
   return { run, job };
 }
 

@@ -9,8 +9,10 @@ import { SyncJobState } from '../../shared/state';
 import { formatInstant } from '../../shared/time';
 import type { EngineDeps, EngineStatus, SyncContext } from './deps';
 import { type JobRun, runJob } from './jobRun';
-import { reap } from './reaper';
+import { freeDeviceCopy, reapTurn } from './reaper';
 
+/** A run whose last look at the NAS before freeing its device copy could not be made is asked again after this. */
+const CLEANUP_RETRY_MS = 60_000;
 /** After an error in the loop itself, wait this long before the next turn (then longer, up to the last). */
 const LOOP_ERROR_DELAYS_MS = [5_000, 30_000, 60_000];
 
@@ -33,6 +35,8 @@ export class SyncEngine {
   private held = false;
   /** Callers of nextTurn(), answered at the end of the next turn that begins after their call. */
   private turnWatchers: (() => void)[] = [];
+  /** CLEANUP_ELIGIBLE jobs whose NAS could not be asked, with when to ask again (clock ms). */
+  private readonly cleanupNotBefore = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     deps.connectivity.onChange(() => this.wake());
@@ -71,9 +75,11 @@ export class SyncEngine {
    * those jobs go back to QUEUED without spending an attempt, and go on with the new settings.
    */
   settingsChanged(before: Settings, after: Settings): void {
-    const nasChanged = (['nasUrl', 'username', 'password', 'pathTemplate'] as const).some((k) => before[k] !== after[k]);
-    if ((after.paused && !before.paused) || nasChanged) {
-      for (const run of this.active.values()) run.controller.abort('interrupted');
+    const nasChanged = (['nasUrl', 'username', 'password'] as const).some((k) => before[k] !== after[k]);
+    const pausing = after.paused && !before.paused;
+    for (const run of this.active.values()) {
+      // A last look before freeing a device copy reads the NAS the run went to: a new NAS does not stop it.
+      if (pausing || (nasChanged && !run.cleanup)) run.controller.abort('interrupted');
     }
     if (nasChanged) this.nasReachable = null;
     this.wake();
@@ -150,23 +156,30 @@ export class SyncEngine {
   }
 
   /**
-   * Reap, then fill the free slots: AWAITING_VERIFY jobs first (after a restart they are verified again
-   * before anything else), then due QUEUED ones; returns how long to wait before the next turn.
+   * Reap, then fill the free slots: runs whose device copy may be freed, AWAITING_VERIFY jobs (after a
+   * restart they are verified again before anything else), then due QUEUED ones; returns how long to
+   * wait before the next turn.
    */
   private async startDueWork(): Promise<number> {
     const { queue, schedule } = this.deps.stores;
-    await reap(this.ctx);
+    const now = this.deps.clock.now();
+    await reapTurn(this.ctx);
     let free = this.deps.settings().concurrency - this.active.size;
     if (free > 0) {
-      const resumed = (await queue.listInState(SyncJobState.AWAITING_VERIFY)).filter((j) => !this.active.has(j.id));
-      const due = await schedule.dueJobs(formatInstant(this.deps.clock.now()), free + this.active.size);
-      for (const job of [...resumed, ...due.filter((j) => !this.active.has(j.id))]) {
+      const idle = (j: SyncJobRow) => !this.active.has(j.id);
+      const cleanups = (await queue.listInState(SyncJobState.CLEANUP_ELIGIBLE)).filter(
+        (j) => idle(j) && (this.cleanupNotBefore.get(j.id) ?? 0) <= now,
+      );
+      const resumed = (await queue.listInState(SyncJobState.AWAITING_VERIFY)).filter(idle);
+      const due = (await schedule.dueJobs(formatInstant(now), free + this.active.size)).filter(idle);
+      for (const job of [...cleanups, ...resumed, ...due]) {
         if (free <= 0 || this.blocker() !== null) break;
         this.launch(job);
         free--;
       }
     }
-    return msUntilDue(await schedule.nextAttemptAt(), this.deps.clock.now());
+    const nextCleanup = Math.min(...this.cleanupNotBefore.values()) - now;
+    return Math.min(msUntilDue(await schedule.nextAttemptAt(), now), Math.max(0, nextCleanup));
   }
 
   /** What keeps the engine from starting work: null, or the reason. */
@@ -204,8 +217,9 @@ export class SyncEngine {
   }
 
   /**
-   * Whether the NAS answers now. Any answer of its own (even 401) means it is reachable; no answer, a
-   * stall, or a gateway's 502/503/504 (nginx in front of a NAS that is down) means it is not.
+   * Whether the NAS answers now. Any answer of its own (207, or an error such as 401) means it is
+   * reachable; no answer, a stall, a gateway's 502/503/504 (nginx in front of a NAS that is down), or a
+   * 2xx/3xx that is no WebDAV answer (a captive portal's login page) means it is not.
    */
   private async probe(): Promise<boolean> {
     const dav = this.deps.dav(this.deps.settings(), this.stopper.signal);
@@ -213,7 +227,7 @@ export class SyncEngine {
       await dav.propfind([], 0);
       this.nasReachable = true;
     } catch (err) {
-      this.nasReachable = err instanceof DavHttpError && ![502, 503, 504].includes(err.status);
+      this.nasReachable = err instanceof DavHttpError && err.status >= 400 && ![502, 503, 504].includes(err.status);
     }
     this.deps.onStatus?.(this.status());
     return this.nasReachable;
@@ -222,7 +236,9 @@ export class SyncEngine {
   private launch(job: SyncJobRow): void {
     const controller = new AbortController();
     const ctx = { deps: this.deps, signal: AbortSignal.any([this.stopper.signal, controller.signal]) };
-    const done = runJob(ctx, job, controller.signal, () => this.probe())
+    const work =
+      job.state === SyncJobState.CLEANUP_ELIGIBLE ? this.cleanUp(ctx, job) : runJob(ctx, job, controller.signal, () => this.probe());
+    const done = work
       .then((reachedNas) => {
         if (reachedNas) this.nasReachable = true;
       })
@@ -232,7 +248,20 @@ export class SyncEngine {
         this.deps.onStatus?.(this.status());
         this.wake();
       });
-    this.active.set(job.id, { controller, done });
+    this.active.set(job.id, { controller, done, cleanup: job.state === SyncJobState.CLEANUP_ELIGIBLE });
     this.deps.onStatus?.(this.status());
+  }
+
+  /** Free a run's device copy; a NAS that cannot be asked now is asked again after CLEANUP_RETRY_MS. */
+  private async cleanUp(ctx: SyncContext, job: SyncJobRow): Promise<boolean> {
+    try {
+      await freeDeviceCopy(ctx, job);
+      this.cleanupNotBefore.delete(job.id);
+      return true;
+    } catch {
+      // Stopped from outside (pause, Stop syncing): asked again as soon as that allows; the NAS failing: later.
+      if (!ctx.signal.aborted) this.cleanupNotBefore.set(job.id, this.deps.clock.now() + CLEANUP_RETRY_MS);
+      return false;
+    }
   }
 }

@@ -64,9 +64,28 @@ test('hostile file names land inside the run folder, each under one safe name', 
       expect(/[\u0000-\u001f\u202e]/.test(part), f).toBe(false);
     }
   }
-  const names = everything.map((f) => f.slice(runDir.length + 1).split(sep).join('/'));
+  const names = everything.map((f) =>
+    f
+      .slice(runDir.length + 1)
+      .split(sep)
+      .join('/'),
+  );
   expect(names).toEqual(
-    expect.arrayContaining(['abs/path.txt', '_CON', '_aux.txt', 'trailing dots', '_2e_2e', 'up/_2e_2e/_2e_2e/escape.txt', 'a_2fb.txt', 'hash#frag.txt', 'question?mark.txt', 'emoji 🧪🔬.txt', 'dot/segments.txt', 'manifest-sha256.txt', '.exlab-claim.json']),
+    expect.arrayContaining([
+      'abs/path.txt',
+      '_CON',
+      '_aux.txt',
+      'trailing dots',
+      '_2e_2e',
+      'up/_2e_2e/_2e_2e/escape.txt',
+      'a_2fb.txt',
+      'hash#frag.txt',
+      'question?mark.txt',
+      'emoji 🧪🔬.txt',
+      'dot/segments.txt',
+      'manifest-sha256.txt',
+      '.exlab-claim.json',
+    ]),
   );
 });
 

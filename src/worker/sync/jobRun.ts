@@ -15,6 +15,8 @@ import { verifyPass } from './verify';
 export interface JobRun {
   controller: AbortController;
   done: Promise<void>;
+  /** A last look at the NAS before freeing the device copy, not a send or a verify. */
+  cleanup: boolean;
 }
 
 /**

@@ -47,5 +47,8 @@ export async function markFileUploaded(ctx: SyncContext, jobId: string, seq: num
 export async function markFilesNotUploaded(ctx: SyncContext, jobId: string, relPaths: readonly string[]): Promise<void> {
   const bad = new Set(relPaths);
   const files = await listRunFiles(ctx, jobId);
-  await ctx.deps.stores.runFiles.markFilesNotUploaded(jobId, files.filter((f) => bad.has(f.rel_path)).map((f) => f.seq));
+  await ctx.deps.stores.runFiles.markFilesNotUploaded(
+    jobId,
+    files.filter((f) => bad.has(f.rel_path)).map((f) => f.seq),
+  );
 }

@@ -24,7 +24,13 @@ export function manifestLines(files: readonly RunFile[]): string[] {
   return [...lines, ...renamed];
 }
 
-export async function writeManifest(dav: DavClient, folder: string[], jobId: string, files: readonly RunFile[], signal: AbortSignal): Promise<void> {
+export async function writeManifest(
+  dav: DavClient,
+  folder: string[],
+  jobId: string,
+  files: readonly RunFile[],
+  signal: AbortSignal,
+): Promise<void> {
   const text = manifestLines(files).join('');
   const temp = [...folder, manifestTempName(jobId)];
   await dav.putFile(temp, new Blob([text], { type: 'text/plain' }));
@@ -36,6 +42,7 @@ export async function writeManifest(dav: DavClient, folder: string[], jobId: str
     signal.throwIfAborted();
     const there = await dav.getText([...folder, MANIFEST_NAME], MAX_MANIFEST_BYTES);
     await dav.deleteResource(temp);
-    if (there !== text) throw new NasConflictError(`${MANIFEST_NAME} in ${folder.join('/')} differs from this run's; it was not overwritten`);
+    if (there !== text)
+      throw new NasConflictError(`${MANIFEST_NAME} in ${folder.join('/')} differs from this run's; it was not overwritten`);
   }
 }

@@ -22,7 +22,10 @@ const files = () => [
 
 async function start(r: Rig) {
   const run = files();
-  const job = await r.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })));
+  const job = await r.intake(
+    'run',
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) })),
+  );
   r.engine.start();
   return { run, job };
 }
@@ -60,7 +63,12 @@ test('507 (NAS full) backs off 30 s, 2 m, 8 m, 30 m, then FAILED with the reason
   rig = await createRig();
   rig.proxy.fault = (m) => (m === 'PUT' ? { type: 'status', status: 507 } : null);
   const { job } = await start(rig);
-  for (const [attempts, delayMs] of [[1, 30_000], [2, 120_000], [3, 480_000], [4, 1_800_000]] as const) {
+  for (const [attempts, delayMs] of [
+    [1, 30_000],
+    [2, 120_000],
+    [3, 480_000],
+    [4, 1_800_000],
+  ] as const) {
     const j = await rig.waitFor(job.id, (x) => x.attempts === attempts, `attempt ${attempts}`);
     expect(j.state).toBe('queued');
     expect(Date.parse(j.next_attempt_at!) - Date.parse(j.last_attempt_at!)).toBe(delayMs);
@@ -97,7 +105,14 @@ test('malformed PROPFIND XML is a transient protocol fault, not a crash; the ret
   rig = await createRig();
   const hit = once((m) => m === 'PROPFIND');
   rig.proxy.fault = (m, p) =>
-    hit(m, p) ? { type: 'respond', status: 207, body: '<D:multistatus xmlns:D="DAV:"><D:response><D:href>', headers: { 'Content-Type': 'application/xml' } } : null;
+    hit(m, p)
+      ? {
+          type: 'respond',
+          status: 207,
+          body: '<D:multistatus xmlns:D="DAV:"><D:response><D:href>',
+          headers: { 'Content-Type': 'application/xml' },
+        }
+      : null;
   const { run, job } = await start(rig);
   const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'protocol fault counted');
   expect(waiting.last_error).toMatch(/^nas_protocol: /);
@@ -108,9 +123,15 @@ test('malformed PROPFIND XML is a transient protocol fault, not a crash; the ret
 
 test('a NAS that reports a wrong size is caught by verify, which sends the files again', async () => {
   rig = await createRig();
-  const hit = once((m) => m === 'PROPFIND');
-  rig.proxy.fault = (m, p) =>
-    hit(m, p) ? { type: 'rewrite', edit: (xml) => xml.replace(/(getcontentlength>)(\d+)/g, (_, tag: string, n: string) => `${tag}${Number(n) + 1}`) } : null;
+  // The first PROPFIND is the claim's look into the folder it just made; the second is verify's listing.
+  let propfinds = 0;
+  rig.proxy.fault = (m) =>
+    m === 'PROPFIND' && ++propfinds === 2
+      ? {
+          type: 'rewrite',
+          edit: (xml) => xml.replace(/(getcontentlength>)(\d+)/g, (_, tag: string, n: string) => `${tag}${Number(n) + 1}`),
+        }
+      : null;
   const { run, job } = await start(rig);
   const waiting = await rig.waitFor(job.id, (j) => j.attempts === 1, 'mismatch counted');
   expect(waiting.last_error).toMatch(/^verify_mismatch: size differs/);

@@ -34,13 +34,20 @@ async function sharedNas(kind: NasKind): Promise<NasServer> {
 }
 
 const intake = (rig: Rig, runName: string, files: RunFiles) =>
-  rig.intake(runName, files.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  rig.intake(
+    runName,
+    files.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
 
 const settled = (rig: Rig, jobId: string) => rig.waitFor(jobId, (j) => j.state === 'cleaned' || j.state === 'failed', 'CLEANED or FAILED');
 
 function manifestPaths(davRoot: string, nasPath: string): string[] {
   const text = readFileSync(join(davRoot, nasPath, 'manifest-sha256.txt'), 'utf8');
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(66)).sort();
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.slice(66))
+    .sort();
 }
 
 describe.each(['embedded', 'apache', 'nginx'] as const)('on %s', (kind) => {
@@ -114,7 +121,7 @@ test('after the history is purged (or the app installed again), a run of the sam
   expect(nasTree(join(rig.davRoot, d2.nas_path!))).toEqual(runHashes(second));
 });
 
-test('a folder that already holds files and no claim is not this run\'s: the run takes the next free name', async () => {
+test("a folder that already holds files and no claim is not this run's: the run takes the next free name", async () => {
   const rig = await rigOn('embedded');
   const foreign = join(rig.davRoot, 'hplc-01', '2025-06-01', 'run');
   mkdirSync(foreign, { recursive: true });

@@ -17,7 +17,10 @@ afterEach(async () => {
 
 async function start(run: RunFiles, settings = {}, kind: NasKind = 'embedded') {
   rig = await createRig(settings, undefined, 2_000, kind);
-  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  const job = await rig.intake(
+    'run',
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
   rig.engine.start();
   return { r: rig, job };
 }
@@ -30,7 +33,7 @@ test('a listing that names entries outside the run folder is ignored: nothing ou
   // Another run's folder, as deep as this run's: an answer naming it must not be taken for a file of this run.
   const victim = join(rig.davRoot, 'other-lab', '2025-06-01', 'run-9');
   mkdirSync(victim, { recursive: true });
-  writeFileSync(join(victim, '.exlab-part-00000000-0'), 'not the engine\'s');
+  writeFileSync(join(victim, '.exlab-part-00000000-0'), "not the engine's");
   const extra = (p: string) =>
     `<${p}response><${p}href>/dav/other-lab/2025-06-01/run-9/.exlab-part-00000000-0</${p}href><${p}propstat><${p}prop><${p}getcontentlength>15</${p}getcontentlength>` +
     `<${p}resourcetype/></${p}prop><${p}status>HTTP/1.1 200 OK</${p}status></${p}propstat></${p}response>`;
@@ -38,11 +41,14 @@ test('a listing that names entries outside the run folder is ignored: nothing ou
     m === 'PROPFIND' && p.includes('/run')
       ? { type: 'rewrite', edit: (xml) => xml.replace(/<\/([A-Za-z0-9]+:)?multistatus>\s*$/, (end, prefix = '') => extra(prefix) + end) }
       : null;
-  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  const job = await rig.intake(
+    'run',
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
   rig.engine.start();
   const done = await settled(rig, job.id);
   expect(done.state).toBe('cleaned');
-  expect(readFileSync(join(victim, '.exlab-part-00000000-0'), 'utf8')).toBe('not the engine\'s');
+  expect(readFileSync(join(victim, '.exlab-part-00000000-0'), 'utf8')).toBe("not the engine's");
   expect(rig.proxy.log.filter((l) => l.startsWith('DELETE'))).toEqual([]);
 });
 
@@ -103,7 +109,10 @@ test('a NAS that refuses one name (500, name too long) fails that run at once wi
   // nephele keeps a sidecar "<name>.nephelemeta" and answers 500 for names near 255 bytes: the MOVE
   // onto the long name is refused while every other request works.
   rig.proxy.fault = (m, p) => (m === 'MOVE' && p.endsWith('-1') ? { type: 'respond', status: 500, body: 'name too long' } : null);
-  const job = await rig.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  const job = await rig.intake(
+    'run',
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
   rig.engine.start();
   const done = await settled(rig, job.id);
   expect(done).toMatchObject({ state: 'failed', attempts: 0 });
@@ -136,7 +145,10 @@ test('killed between a MOVE and the write that records it: the run resumes, find
     armed = false;
     return { type: 'answer-lost', onDone: moved };
   };
-  const job = await r.intake('run', run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })));
+  const job = await r.intake(
+    'run',
+    run.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
+  );
   r.engine.start();
   expect(await serverMoved).toBe(201);
   await r.engine.stop();

@@ -10,33 +10,35 @@ import { moveJob, recordFailure } from './jobs';
 
 // The reaper: VERIFIED -> CLEANUP_ELIGIBLE after the retention; then, once the NAS folder has been read
 // again and still holds the verified run, the device's copy is freed (CLEANED); a CLEANED job leaves the
-// history after `historyDays`. Local files are deleted only here.
+// history after `historyDays`. Local files are deleted only here. The database moves happen in the loop's
+// turn; freeing a copy, which asks the NAS, runs as a job of its own that an operator can cancel.
 
-export async function reap(ctx: SyncContext): Promise<void> {
+/** The turn's part: retentions that are over, and history that has expired. */
+export async function reapTurn(ctx: SyncContext): Promise<void> {
   const settings = ctx.deps.settings();
   const now = ctx.deps.clock.now();
-  const { queue } = ctx.deps.stores;
-  for (const job of await queue.listInState(SyncJobState.VERIFIED)) {
+  for (const job of await ctx.deps.stores.queue.listInState(SyncJobState.VERIFIED)) {
     if (retentionOver(job.verified_at, settings.retentionHours, now)) {
       await abandonIfChanged(moveJob(ctx, job.id, [SyncJobState.VERIFIED], SyncJobState.CLEANUP_ELIGIBLE, {}, null));
     }
-  }
-  for (const job of await queue.listInState(SyncJobState.CLEANUP_ELIGIBLE)) {
-    if (ctx.signal.aborted) return;
-    await abandonIfChanged(freeDeviceCopy(ctx, job));
   }
   await forgetOldJobs(ctx, settings, now);
 }
 
 /**
- * Free one run's device copy after reading the NAS again. A copy missing or different there keeps the
- * device copy and fails the job (nas_copy_changed); a NAS that does not answer now is asked next turn.
+ * Free one CLEANUP_ELIGIBLE run's device copy after reading the NAS again. A copy missing or different
+ * there keeps the device copy and fails the job (nas_copy_changed). Throws when the NAS cannot be asked
+ * now (the engine asks again later); an operator's change to the job meanwhile is left as they made it.
  */
-async function freeDeviceCopy(ctx: SyncContext, job: SyncJobRow): Promise<void> {
+export async function freeDeviceCopy(ctx: SyncContext, job: SyncJobRow): Promise<void> {
+  await abandonIfChanged(checkThenFree(ctx, job));
+}
+
+async function checkThenFree(ctx: SyncContext, job: SyncJobRow): Promise<void> {
   try {
     await confirmNasCopy(ctx, job);
   } catch (err) {
-    if (!(err instanceof NasCopyChanged || err instanceof NasConflictError)) return;
+    if (!(err instanceof NasCopyChanged || err instanceof NasConflictError)) throw err;
     await ctx.deps.stores.claims.release(job.id, err.message);
     await recordFailure(ctx, job.id, [SyncJobState.CLEANUP_ELIGIBLE], formatFailure('nas_copy_changed', err.message), true);
     return;

@@ -38,7 +38,10 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
   try {
     await t.dav.moveFile(temp, final);
   } catch (err) {
-    if (err instanceof DestinationExistsError) await adoptOrRefuse(t, file, temp, final);
+    // 404: the temporary is gone, so an earlier try of this MOVE (whose answer the connection lost, and
+    // which was sent again at once) may have done it: the final name then holds these very bytes.
+    if (err instanceof DestinationExistsError || (err instanceof DavHttpError && err.status === 404))
+      await adoptOrRefuse(t, file, temp, final, err);
     else if (await refusesName(t, err, final)) {
       await t.dav.deleteResource(temp);
       throw new NameRefusedError(file.rel_path, (err as DavHttpError).status);
@@ -52,12 +55,18 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
  * The final name is taken. These very bytes there (size, then SHA-256 read back) are this run's own
  * earlier MOVE whose record a crash lost: accept it. Anything else is not this run's to replace.
  */
-async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: string[]): Promise<void> {
+async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: string[], err: DavHttpError): Promise<void> {
   const there = await t.dav.statFile(final);
-  const same = there !== null && !there.collection && there.size === file.size && (await readBackSha256(t.dav, final, t.ctx.signal)) === file.sha256;
+  // Nothing under the final name after a 404: the temporary went missing; that MOVE simply failed.
+  if (there === null && !(err instanceof DestinationExistsError)) throw err;
+  const same =
+    there !== null && !there.collection && there.size === file.size && (await readBackSha256(t.dav, final, t.ctx.signal)) === file.sha256;
   // The temporary is this job's own, under a name made from its id: it goes either way.
   await t.dav.deleteResource(temp);
-  if (!same) throw new NasConflictError(`${file.rel_path}: the run's NAS folder already holds something else under this name; it was not overwritten`);
+  if (!same)
+    throw new NasConflictError(
+      `${file.rel_path}: the run's NAS folder already holds something else under this name; it was not overwritten`,
+    );
 }
 
 /**

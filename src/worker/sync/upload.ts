@@ -33,7 +33,8 @@ export async function sendRun(ctx: SyncContext, job: SyncJobRow): Promise<SyncJo
     { dav, claims: ctx.deps.stores.claims, device: ctx.deps.device?.() ?? null, nowIso: () => formatInstant(ctx.deps.clock.now()) },
     running,
   );
-  await uploadFiles(ctx, dav, running, all);
+  // Listed again: a folder claimed afresh has just had every file marked to be sent.
+  await uploadFiles(ctx, dav, running, await listRunFiles(ctx, job.id));
   return moveJob(ctx, job.id, [SyncJobState.RUNNING], SyncJobState.AWAITING_VERIFY, {}, { kind: 'uploaded' });
 }
 

@@ -29,23 +29,39 @@ export async function verifyPass(ctx: SyncContext, job: SyncJobRow): Promise<Syn
   await deleteOwnTemporaries(dav, job.id, folder, expected, listed);
   const bad = sizeMismatches(expected, sizes);
   if (bad.length) {
-    throw new VerifyMismatchError(`size differs or file missing on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`, bad.map((f) => f.rel_path));
+    throw new VerifyMismatchError(
+      `size differs or file missing on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`,
+      bad.map((f) => f.rel_path),
+    );
   }
   if (settings.verifyMode === 'checksum') await checkChecksums(ctx, dav, job.id, folder, expected);
   await writeManifest(dav, folder, job.id, expected, ctx.signal);
   const outcome = verifyPassOutcome(job.verify_passes, settings.verifyPasses);
   const verifiedAt = outcome.state === SyncJobState.VERIFIED ? formatInstant(ctx.deps.clock.now()) : null;
-  return moveJob(ctx, job.id, [SyncJobState.AWAITING_VERIFY], outcome.state, { incrementVerifyPasses: true, verifiedAt }, {
-    kind: outcome.event,
-    detail: `${settings.verifyMode}, pass ${outcome.passes}`,
-  });
+  return moveJob(
+    ctx,
+    job.id,
+    [SyncJobState.AWAITING_VERIFY],
+    outcome.state,
+    { incrementVerifyPasses: true, verifiedAt },
+    {
+      kind: outcome.event,
+      detail: `${settings.verifyMode}, pass ${outcome.passes}`,
+    },
+  );
 }
 
 /**
  * Temporaries of abandoned attempts (a killed tab, a cut connection): only the exact names this job
  * writes, in the folders it writes them; a user's file that merely looks like one is a run file.
  */
-async function deleteOwnTemporaries(dav: DavClient, jobId: string, folder: string[], files: readonly RunFile[], listed: string[][]): Promise<void> {
+async function deleteOwnTemporaries(
+  dav: DavClient,
+  jobId: string,
+  folder: string[],
+  files: readonly RunFile[],
+  listed: string[][],
+): Promise<void> {
   const own = new Set([manifestTempName(jobId), claimTempName(jobId), ...files.map((f) => fileTempName(jobId, f.seq))]);
   const runNames = new Set(files.map((f) => relPathSegments(f.rel_path).join('/')));
   for (const path of listed) {
@@ -59,7 +75,12 @@ async function deleteOwnTemporaries(dav: DavClient, jobId: string, folder: strin
  * files waits a round trip per file), and throws VerifyMismatchError naming those whose SHA-256 differs.
  */
 async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, folder: string[], expected: RunFile[]): Promise<void> {
-  const meter = progressMeter(ctx.deps, jobId, 'verify', expected.reduce((n, f) => n + f.size, 0));
+  const meter = progressMeter(
+    ctx.deps,
+    jobId,
+    'verify',
+    expected.reduce((n, f) => n + f.size, 0),
+  );
   const bad: RunFile[] = [];
   let bytesDone = 0;
   await inLanes(expected, FILE_CONCURRENCY, async (f) => {
@@ -69,6 +90,9 @@ async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, f
   meter(bytesDone, true);
   if (bad.length) {
     bad.sort((a, b) => a.seq - b.seq);
-    throw new VerifyMismatchError(`checksum differs on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`, bad.map((f) => f.rel_path));
+    throw new VerifyMismatchError(
+      `checksum differs on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`,
+      bad.map((f) => f.rel_path),
+    );
   }
 }

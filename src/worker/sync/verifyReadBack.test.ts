@@ -13,7 +13,10 @@ afterEach(async () => {
 
 test('verify reads the files of a run back several at a time, and the run verifies', async () => {
   rig = await createRig({ verifyMode: 'checksum' });
-  const job = await rig.intake('many small', Array.from({ length: 8 }, (_, i) => ({ relPath: `well-${i}.csv`, body: new Blob([randomBytes(2000)]) })));
+  const job = await rig.intake(
+    'many small',
+    Array.from({ length: 8 }, (_, i) => ({ relPath: `well-${i}.csv`, body: new Blob([randomBytes(2000)]) })),
+  );
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   let held = 0;
@@ -26,13 +29,19 @@ test('verify reads the files of a run back several at a time, and the run verifi
     return { type: 'hold', until: gate };
   };
   rig.engine.start();
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${held} read-back in flight at once`)), 10_000));
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`only ${held} read-back in flight at once`)), 10_000),
+  );
   try {
     await Promise.race([sawTwo, timeout]);
   } finally {
     release();
   }
-  const done = await rig.waitFor(job.id, (j) => j.state === 'verified' || j.state === 'cleaned' || j.state === 'failed', 'the end of verify');
+  const done = await rig.waitFor(
+    job.id,
+    (j) => j.state === 'verified' || j.state === 'cleaned' || j.state === 'failed',
+    'the end of verify',
+  );
   expect(done.state).not.toBe('failed');
   expect(done.verify_passes).toBe(1);
 });

@@ -1,3 +1,5 @@
+// webdav/: the NAS over WebDAV, one file per operation (mkcol, put, move, propfind, get, delete), each
+// failure translated at this edge into a typed error. client.ts closes every operation over one context.
 import { type DavContext, type UploadFn, basicAuth } from './context';
 import type { DavPath } from './davPath';
 import { deleteResource } from './delete';

@@ -1,14 +1,17 @@
-import { DavHttpError, NetworkError, TimeoutError } from '../errors';
+import { DavHttpError, NasRedirectError, NetworkError, ResponseTooLargeError, TimeoutError } from '../errors';
 
-/** Sends one PUT body and resolves with the status; reports bytes sent as it goes. */
-export type UploadFn = (
+/**
+ * Sends one PUT body and resolves with the status; reports bytes sent as it goes. `followsRedirects`:
+ * it cannot stop at a redirect (XHR), so putFile checks the URL with fetch first.
+ */
+export type UploadFn = ((
   url: string,
   body: Blob,
   headers: Record<string, string>,
   onProgress: (bytesSent: number) => void,
   idleTimeoutMs: number,
   signal?: AbortSignal,
-) => Promise<number>;
+) => Promise<number>) & { followsRedirects?: boolean };
 
 /** What every operation needs: where the NAS is, who we are, and how to talk HTTP. */
 export interface DavContext {
@@ -24,14 +27,17 @@ export interface DavContext {
 
 export interface SendOptions {
   headers?: Record<string, string>;
-  body?: string;
-  /** The statuses that mean success for this operation; any other becomes a DavHttpError. */
-  ok: readonly number[];
+  body?: string | Blob;
+  /** The statuses that mean success for this operation; any other becomes a DavHttpError ('any': none). */
+  ok: readonly number[] | 'any';
+  /** How long the answer may take to begin, when longer than the idle timeout (a body to send first). */
+  timeoutMs?: number;
 }
 
 /**
  * One request, with every failure translated here and only here: no answer -> NetworkError, a stall ->
- * TimeoutError, an unexpected status -> DavHttpError (the response body is drained and dropped).
+ * TimeoutError, a redirect -> NasRedirectError (never followed: the body and the Authorization header go
+ * nowhere but the NAS URL), an unexpected status -> DavHttpError (the response body is dropped).
  */
 export async function send(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
   return retryDroppedConnection(() => sendOnce(ctx, method, url, options));
@@ -53,10 +59,10 @@ export async function retryDroppedConnection<T>(request: () => Promise<T>): Prom
   }
 }
 
-async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
+export async function sendOnce(ctx: DavContext, method: string, url: string, options: SendOptions): Promise<Response> {
   ctx.signal?.throwIfAborted();
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ctx.idleTimeoutMs);
+  const timer = setTimeout(() => abort.abort(), Math.max(ctx.idleTimeoutMs, options.timeoutMs ?? 0));
   let res: Response;
   try {
     res = await ctx.fetch(url, {
@@ -74,18 +80,66 @@ async function sendOnce(ctx: DavContext, method: string, url: string, options: S
   } finally {
     clearTimeout(timer);
   }
-  if (!options.ok.includes(res.status)) {
+  // A browser hides a redirect it was told not to follow (an "opaqueredirect", status 0); Node shows it.
+  if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400 && res.status !== 304)) {
+    await res.body?.cancel().catch(() => undefined);
+    const location = res.headers.get('location');
+    throw new NasRedirectError(method, res.status, url, location ? new URL(location, url).href : await redirectTarget(ctx, url));
+  }
+  if (options.ok !== 'any' && !options.ok.includes(res.status)) {
     await res.body?.cancel().catch(() => undefined);
     throw new DavHttpError(method, res.status, url);
   }
   return res;
 }
 
-/** The whole body as text, with the idle timeout still applying while it streams in. */
-export async function readText(res: Response, method: string, url: string, idleTimeoutMs: number): Promise<string> {
+/**
+ * Where a redirect the browser would not show leads: a GET with neither credentials nor body, followed,
+ * of which only the final URL is read. Null when the browser does not let the page see it (a target on
+ * another origin that sends no CORS headers).
+ */
+async function redirectTarget(ctx: DavContext, url: string): Promise<string | null> {
+  try {
+    const res = await ctx.fetch(url, {
+      method: 'GET',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(ctx.idleTimeoutMs),
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return res.redirected ? res.url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a listing or a small file may hold in memory: a Depth-1 PROPFIND of ~30,000 entries fits. */
+export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The whole body as text, with the idle timeout still applying while it streams in. More than `maxBytes`
+ * is refused with ResponseTooLargeError as soon as it is seen: the reading stops, memory stays bounded.
+ */
+export async function readText(
+  res: Response,
+  method: string,
+  url: string,
+  idleTimeoutMs: number,
+  maxBytes = MAX_TEXT_BYTES,
+): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(method, url, maxBytes);
+  }
   const decoder = new TextDecoder();
   let text = '';
-  for await (const chunk of readChunks(res, method, url, idleTimeoutMs)) text += decoder.decode(chunk, { stream: true });
+  let bytes = 0;
+  for await (const chunk of readChunks(res, method, url, idleTimeoutMs)) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw new ResponseTooLargeError(method, url, maxBytes);
+    text += decoder.decode(chunk, { stream: true });
+  }
   return text + decoder.decode();
 }
 
@@ -95,12 +149,7 @@ export async function readText(res: Response, method: string, url: string, idleT
  * makes no garbage, where one new array per chunk grew the worker by 50-130 MB before GC caught up.
  * A yielded chunk is only valid until the next one is asked for.
  */
-export async function* readChunks(
-  res: Response,
-  method: string,
-  url: string,
-  idleTimeoutMs: number,
-): AsyncGenerator<Uint8Array> {
+export async function* readChunks(res: Response, method: string, url: string, idleTimeoutMs: number): AsyncGenerator<Uint8Array> {
   if (!res.body) return;
   let byob: ReadableStreamBYOBReader | null = null;
   try {
@@ -118,7 +167,9 @@ export async function* readChunks(
       });
       let step: ReadableStreamReadResult<Uint8Array>;
       try {
-        const read = byob ? byob.read(new Uint8Array(buffer, 0, BYOB_CHUNK_BYTES)) : (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        const read = byob
+          ? byob.read(new Uint8Array(buffer, 0, BYOB_CHUNK_BYTES))
+          : (reader as ReadableStreamDefaultReader<Uint8Array>).read();
         step = await Promise.race([read, stalled]);
       } catch (err) {
         if (err instanceof TimeoutError) throw err;

@@ -26,8 +26,15 @@ export function encodeSegment(segment: string): string {
 export function hrefToSegments(href: string, base: string): string[] | null {
   let path = href.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) path = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  const segments = path.split('/').filter(Boolean).map(decodeLenient);
-  const baseSegments = new URL(base).pathname.split('/').filter(Boolean).map(decodeLenient);
+  // NFC: a NAS on HFS+ or a formD ZFS share reports names decomposed; the app names them composed.
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeLenient(s).normalize('NFC'));
+  const baseSegments = new URL(base).pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeLenient(s).normalize('NFC'));
   if (segments.some((s) => s === '.' || s === '..' || s.includes('/'))) return null;
   for (let i = 0; i < baseSegments.length; i++) {
     if (segments[i] !== baseSegments[i]) return null;

@@ -1,5 +1,5 @@
-import { DavHttpError } from '../errors';
-import { type DavContext, send } from './context';
+import { DavHttpError, NetworkError } from '../errors';
+import { type DavContext, retryDroppedConnection, send, sendOnce } from './context';
 import { type DavPath, davUrl } from './davPath';
 import { propfind } from './propfind';
 
@@ -22,20 +22,34 @@ export async function createCollections(ctx: DavContext, path: DavPath, existing
   }
 }
 
+/** What a MKCOL of a new folder found: made by this request, there already, or not known which. */
+export type MadeCollection = 'created' | 'exists' | 'unsure';
+
 /**
- * Create the collection at `path` (its parent must exist) and say whether this request made it: true on
- * 201, false when it was already there. Creating a directory is atomic on the servers measured (20
- * MKCOLs of one new folder at once: exactly one 201 on webdav-server, Apache and nginx), so a folder this
- * returned true for was made by this caller alone.
+ * Create the collection at `path` (its parent must exist) and say whether this request made it. Creating
+ * a directory is atomic on the servers measured (20 MKCOLs of one new folder at once: exactly one 201 on
+ * webdav-server, Apache and nginx), so 'created' means this caller alone made it. A MKCOL whose answer
+ * was lost with the connection is sent again, and its "already there" is then 'unsure': it may be the
+ * folder the first try made.
  */
-export async function makeCollection(ctx: DavContext, path: DavPath): Promise<boolean> {
+export async function makeCollection(ctx: DavContext, path: DavPath): Promise<MadeCollection> {
+  const url = davUrl(ctx.baseUrl, path, true);
+  let resent = false;
   try {
-    await send(ctx, 'MKCOL', davUrl(ctx.baseUrl, path, true), { ok: [200, 201, 204] });
-    return true;
+    await retryDroppedConnection(async () => {
+      try {
+        return await sendOnce(ctx, 'MKCOL', url, { ok: [200, 201, 204] });
+      } catch (err) {
+        if (err instanceof NetworkError) resent = true;
+        throw err;
+      }
+    });
+    return 'created';
   } catch (err) {
-    if (err instanceof DavHttpError && (err.status === 405 || err.status === 301)) return false;
-    if (err instanceof DavHttpError && err.status !== 401 && (await isCollection(ctx, path))) return false;
-    throw err;
+    const there =
+      err instanceof DavHttpError && (err.status === 405 || err.status === 301 || (err.status !== 401 && (await isCollection(ctx, path))));
+    if (!there) throw err;
+    return resent ? 'unsure' : 'exists';
   }
 }
 

@@ -1,10 +1,12 @@
-import { NetworkError, TimeoutError } from '../errors';
+import { NasRedirectError, NetworkError, TimeoutError } from '../errors';
+import { sameUrl } from '../../shared/nasUrl';
 import type { UploadFn } from './context';
 import { linkAbort } from './linkAbort';
 
 /**
  * PUT through XMLHttpRequest: it streams a Blob from OPFS without reading it into memory and reports
- * upload progress (fetch has no upload progress; a streamed fetch body fails on HTTP/1.1).
+ * upload progress (fetch has no upload progress; a streamed fetch body fails on HTTP/1.1). It follows
+ * redirects by itself, which no option turns off: putFile asks the URL with fetch before.
  */
 export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutMs, signal) =>
   new Promise((resolve, reject) => {
@@ -28,9 +30,11 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
     xhr.onprogress = arm;
     xhr.onload = () => {
       clearTimeout(timer);
-      // XHR follows redirects by itself; a PUT that was redirected is reported as the redirect it was,
-      // so the job fails with "enter the final URL" instead of trusting wherever the data went.
-      resolve(xhr.responseURL && xhr.responseURL !== url ? 301 : xhr.status);
+      // A PUT that was redirected all the same is reported as the redirect it was, naming where the data
+      // went, so the job fails with "enter the final URL" instead of trusting it. Both URLs compared in
+      // the browser's form: the NAS URL as typed ("NAS.lab", ":443", a space) is not the one reported.
+      if (xhr.responseURL && !sameUrl(xhr.responseURL, url)) reject(new NasRedirectError('PUT', xhr.status, url, xhr.responseURL));
+      else resolve(xhr.status);
     };
     xhr.onabort = () => {
       stalled = true;
@@ -45,6 +49,7 @@ export const xhrUpload: UploadFn = (url, body, headers, onProgress, idleTimeoutM
     arm();
     xhr.send(body);
   });
+xhrUpload.followsRedirects = true;
 
 /** PUT through fetch, where XHR does not exist (Node); no progress until the end. */
 export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idleTimeoutMs, signal) => {
@@ -55,9 +60,14 @@ export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idle
   try {
     const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal, redirect: 'manual' });
     await res.body?.cancel().catch(() => undefined);
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      const location = res.headers.get('location');
+      throw new NasRedirectError('PUT', res.status, url, location ? new URL(location, url).href : null);
+    }
     onProgress(body.size);
     return res.status;
   } catch (err) {
+    if (err instanceof NasRedirectError) throw err;
     if (signal?.aborted) throw err;
     throw abort.signal.aborted ? new TimeoutError('PUT', url) : new NetworkError('PUT', url);
   } finally {

@@ -1,0 +1,10 @@
+// The one build-time value the worker reads: the mode Vite built it in (`vite build --mode e2e` adds the
+// test hooks, see main.ts). Declared as vite/client declares it; the worker's program has no vite/client,
+// whose other declarations are the page's.
+interface ImportMetaEnv {
+  MODE: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
