@@ -200,3 +200,12 @@ test('a failure and its history line are one write: both or neither', async () =
     ['failed', 'auth: 401'],
   ]);
 });
+
+describe('start-up asks about the run folders on the device, not about every job', () => {
+  test('knownJobIds names the folders that have a job, and no other', async () => {
+    const { queue, runFiles } = await freshQueue();
+    for (let i = 0; i < 50; i++) await queue.insert({ runPath: `/runs/${i}`, equipmentId: 'eq', jobId: `j${i}` });
+    expect(await runFiles.knownJobIds(['j3', 'left-by-a-crash', 'j49'])).toEqual(new Set(['j3', 'j49']));
+    expect(await runFiles.knownJobIds([])).toEqual(new Set());
+  });
+});
