@@ -8,6 +8,7 @@ import { listRunFiles } from './jobs';
 import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
 import { readBackSha256 } from './readBack';
+import { FILE_CONCURRENCY, inLanes } from './upload';
 
 // The last look before the only device copy of a run is deleted: hours may have passed since verify.
 
@@ -39,10 +40,12 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
   // the same path (another tablet's, under the folder the settings name by now): sizes alone freed its
   // only copy on the strength of a stranger's files. Only its own bytes, read back, prove it is there.
   if (ctx.deps.settings().cleanupCheck === 'checksum' || !claim) {
-    for (const f of files) {
-      if (missing.includes(f) || differ.includes(f)) continue;
+    const toRead = files.filter((f) => !missing.includes(f) && !differ.includes(f));
+    // As many at once as verify reads: one after the other, a run of small files waits a round trip each.
+    await inLanes(toRead, FILE_CONCURRENCY, async (f) => {
       if ((await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal)) !== f.sha256) differ.push(f);
-    }
+    });
+    differ.sort((a, b) => a.seq - b.seq);
   }
   if (missing.length || differ.length) {
     const words = [
