@@ -90,8 +90,11 @@ export interface WorkerApi {
    * password ('' clears it); the NAS URL is stored in the browser's normal form.
    */
   updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
-  /** Try the NAS with the current settings and say precisely what is wrong. */
-  testConnection(): Promise<Result<Diagnosis>>;
+  /**
+   * Try the NAS with the current settings, changed by `typed` (what the form holds, not saved: nothing is
+   * stored), and say precisely what is wrong. Refused (with the field) when a typed value cannot be used.
+   */
+  testConnection(typed?: SettingsPatch): Promise<Result<Diagnosis>>;
   /** What the engine is doing or waiting for. */
   engineStatus(): Promise<Result<EngineStatus>>;
   /** Stop starting work and resolve when no upload or verify is in flight: the app may then be replaced. */

@@ -45,7 +45,8 @@ export interface QueueStore {
   /** The settings as last read or saved (never the password: the worker keeps it). */
   settings: () => PageSettings | null;
   updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
-  testConnection(): Promise<Result<Diagnosis>>;
+  /** Try the NAS with the saved settings changed by what is typed (nothing is saved). */
+  testConnection(typed: SettingsPatch): Promise<Result<Diagnosis>>;
 }
 
 const REFRESH_MS = 250;
@@ -123,7 +124,7 @@ const workerCalls: Pick<
   takeOver: () => api.takeOver(),
   addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
   getSettings: () => api.getSettings(),
-  testConnection: () => api.testConnection(),
+  testConnection: (typed) => api.testConnection(typed),
 };
 
 /** The counts per state, the equipment ids and the change counter, read again after the worker commits. */

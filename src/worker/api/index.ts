@@ -37,6 +37,6 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
 
     getSettings: () => settings.getSettings(deps),
     updateSettings: (patch) => settings.updateSettings(deps, patch),
-    testConnection: () => settings.testConnection(deps),
+    testConnection: (typed) => settings.testConnection(deps, typed),
   };
 }
