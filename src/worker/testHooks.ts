@@ -7,6 +7,7 @@ import { IllegalMoveError, invalidInput, type Result } from './errors';
 import { planRunFolder } from '../shared/nasPath';
 import type { FieldProblem } from '../shared/refusals';
 import { MAX_RUN_PATH_CHARS } from '../shared/runPath';
+import { equipmentIdProblem } from '../shared/runInput';
 import { type SyncJobState, isLegalMove, isSyncJobState } from '../shared/state';
 import type { SyncJobRow, TransitionPatch } from './contract';
 import { type ApiDeps, wakeIfDone, withQueue } from './api/deps';
@@ -27,7 +28,6 @@ export interface TestHooks {
   move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
 }
 
-const MAX_EQUIPMENT_ID_CHARS = 64;
 // C0/C1 controls and bidirectional overrides make a name display as something it is not.
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
@@ -68,17 +68,10 @@ function normalise(deps: ApiDeps, input: SeedJob) {
 
 /** Why the input cannot be queued, naming the field; null when it can. */
 function validateSeedJob(input: SeedJob): FieldProblem<SeedJob> | null {
-  const equipmentId = typeof input?.equipmentId === 'string' ? input.equipmentId.trim() : '';
   const runPath = typeof input?.runPath === 'string' ? input.runPath.trim() : '';
-  if (!equipmentId) return { field: 'equipmentId', message: 'Enter the equipment id (for example "hplc-02").' };
-  if (equipmentId.length > MAX_EQUIPMENT_ID_CHARS) {
-    return {
-      field: 'equipmentId',
-      message: `The equipment id is ${equipmentId.length} characters long; use at most ${MAX_EQUIPMENT_ID_CHARS}.`,
-    };
-  }
-  if (UNSAFE_CHARS.test(equipmentId))
-    return { field: 'equipmentId', message: 'The equipment id contains control characters; type it again.' };
+  // The rule New run applies too (shared/runInput.ts).
+  const idProblem = equipmentIdProblem(input?.equipmentId);
+  if (idProblem) return { field: 'equipmentId', message: idProblem };
   if (!runPath) return { field: 'runPath', message: "Enter the run path (the run's folder on this device)." };
   if (runPath.length > MAX_RUN_PATH_CHARS) {
     return { field: 'runPath', message: `The run path is ${runPath.length} characters long; use at most ${MAX_RUN_PATH_CHARS}.` };
