@@ -3,7 +3,7 @@
 // Only a build made with `vite build --mode e2e` holds this module (worker/main.ts and ui/worker.ts test
 // import.meta.env.MODE, which the build replaces, so the shipped bundle leaves it out);
 // e2e/shippedApi.spec.ts proves the shipped build has none of it.
-import { IllegalMoveError, invalidInput, type Result } from './errors';
+import { IllegalMoveError, invalidInput, ok, type Result } from './errors';
 import { planRunFolder } from '../shared/nasPath';
 import type { FieldProblem } from '../shared/refusals';
 import { MAX_RUN_PATH_CHARS } from '../shared/runPath';
@@ -26,6 +26,11 @@ export interface TestHooks {
   seedJobs(inputs: SeedJob[]): Promise<Result<number>>;
   /** Any legal move (shared/state.ts) with a column patch: puts a job where a test needs it. */
   move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
+  /**
+   * Wake the engine and resolve after a whole turn begun after the call: it looked at what blocks it and
+   * started what it may. A test proves "the engine chose to wait" with it, not with a sleep.
+   */
+  engineTurn(): Promise<Result<void>>;
 }
 
 // C0/C1 controls and bidirectional overrides make a name display as something it is not.
@@ -45,6 +50,14 @@ export function createTestHooks(deps: ApiDeps): TestHooks {
       }
       const added = await withQueue(deps, async (s) => (await s.bulk.insertMany(inputs.map((input) => normalise(deps, input)))).length);
       return wakeIfDone(deps, added);
+    },
+    async engineTurn() {
+      const engine = deps.engine();
+      if (!engine) return ok(undefined);
+      const turn = engine.nextTurn();
+      engine.wake();
+      await turn;
+      return ok(undefined);
     },
     async move(jobId, to, patch = {}) {
       if (!isSyncJobState(to)) return invalidInput({ field: 'to', message: `unknown state ${JSON.stringify(to)}` });
