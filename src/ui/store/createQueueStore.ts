@@ -15,6 +15,7 @@ import type {
   SettingsPatch,
   StateCounts,
   SyncJobRow,
+  WorkerDiagnostics,
   WorkerEvent,
 } from '../../worker/contract';
 import { api, proxy } from '../worker';
@@ -47,6 +48,7 @@ export interface QueueStore {
   updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
   /** Try the NAS with the saved settings changed by what is typed (nothing is saved). */
   testConnection(typed: SettingsPatch): Promise<Result<Diagnosis>>;
+  diagnostics(): Promise<Result<WorkerDiagnostics>>;
 }
 
 const REFRESH_MS = 250;
@@ -111,6 +113,7 @@ const workerCalls: Pick<
   | 'addRun'
   | 'getSettings'
   | 'testConnection'
+  | 'diagnostics'
 > = {
   listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
   get: (jobId) => api.get(jobId),
@@ -125,6 +128,7 @@ const workerCalls: Pick<
   addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
   getSettings: () => api.getSettings(),
   testConnection: (typed) => api.testConnection(typed),
+  diagnostics: () => api.diagnostics(),
 };
 
 /** The counts per state, the equipment ids and the change counter, read again after the worker commits. */
