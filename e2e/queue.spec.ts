@@ -63,6 +63,15 @@ test('bad input is refused with a message and nothing is queued', async ({ page 
   await form.getByLabel('Run name').fill('..');
   await form.getByRole('button', { name: 'Queue run' }).click();
   await expect(form.getByRole('alert')).toContainText('has no usable characters');
+  // The equipment id: one rule wherever a run is taken (shared/runInput.ts), blank called empty.
+  await form.getByLabel('Run name').fill('plate run');
+  await form.getByLabel('Equipment id').fill(' ');
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('alert')).toHaveText('The equipment id is empty; type it, for example "hplc-02".');
+  await form.getByLabel('Equipment id').fill('x'.repeat(500));
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('alert')).toHaveText('The equipment id is 500 characters long; use at most 64.');
+  await form.getByLabel('Equipment id').fill('hplc-01');
   await form.getByTestId('pick-files').setInputFiles([{ name: 'plate\\1.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n') }]);
   await form.getByLabel('Run name').fill('plate run');
   await form.getByRole('button', { name: 'Queue run' }).click();

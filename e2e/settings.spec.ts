@@ -19,5 +19,8 @@ test('Test connection: fine on the same-origin NAS, CORS named when the NAS is a
 
   await settings.getByLabel('NAS URL (WebDAV folder)').fill('javascript:alert(1)');
   await settings.getByRole('button', { name: 'Save settings' }).click();
-  await expect(settings.getByRole('alert').filter({ hasText: 'must start with https://' })).toBeVisible();
+  await expect(settings.getByRole('alert').filter({ hasText: 'The NAS URL is not a web address' })).toBeVisible();
+  await settings.getByLabel('NAS URL (WebDAV folder)').fill('ftp://nas.lab/runs/');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(settings.getByRole('alert').filter({ hasText: 'which is not supported' })).toContainText('https://nas.lab/runs/');
 });

@@ -41,10 +41,15 @@ test.each([
   ['update', 'Waiting to update the app'],
   ['paused', 'Syncing is paused'],
   ['offline', 'The device is offline'],
-  ['window', 'Outside the sync window'],
-  ['metered', 'Paused on a metered connection'],
+  ['window', 'Waiting for the sync window 22:00–06:00'],
+  ['metered', 'Paused: metered connection'],
   ['nas', 'The NAS does not answer'],
   [null, null],
 ] as [Blocker | null, string | null][])('waitingWords(%s) is %s', (blocker, words) => {
-  expect(waitingWords(blocker)).toBe(words);
+  expect(waitingWords(blocker, { syncWindow: { startHour: 22, endHour: 6 } })).toBe(words);
+});
+
+test('the sync window is said with its hours, two digits each', () => {
+  expect(waitingWords('window', { syncWindow: { startHour: 9, endHour: 17 } })).toBe('Waiting for the sync window 09:00–17:00');
+  expect(waitingWords('window', { syncWindow: { startHour: 0, endHour: 24 } })).toBe('Waiting for the sync window 00:00–24:00');
 });

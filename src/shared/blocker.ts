@@ -27,16 +27,19 @@ export function syncBlocker(i: BlockerInputs): Blocker | null {
   return null;
 }
 
-const BLOCKER_WORDS: Readonly<Record<Blocker, string>> = {
+const BLOCKER_WORDS: Readonly<Record<Exclude<Blocker, 'window'>, string>> = {
   update: 'Waiting to update the app',
   paused: 'Syncing is paused',
   offline: 'The device is offline',
-  window: 'Outside the sync window',
-  metered: 'Paused on a metered connection',
+  metered: 'Paused: metered connection',
   nas: 'The NAS does not answer',
 };
 
-/** Why nothing moves, in the words the app shows; null when nothing blocks. */
-export function waitingWords(blocker: Blocker | null): string | null {
-  return blocker ? BLOCKER_WORDS[blocker] : null;
+const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+/** Why nothing moves, in the words the app shows (the sync window with its hours); null when nothing blocks. */
+export function waitingWords(blocker: Blocker | null, settings: Pick<Settings, 'syncWindow'>): string | null {
+  if (blocker !== 'window') return blocker ? BLOCKER_WORDS[blocker] : null;
+  const w = settings.syncWindow;
+  return w ? `Waiting for the sync window ${hour(w.startHour)}–${hour(w.endHour)}` : 'Waiting for the sync window';
 }

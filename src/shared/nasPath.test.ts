@@ -51,3 +51,26 @@ test('a name too long keeps its extension and gets a short unique suffix; two su
   expect(multibyte.endsWith('.txt')).toBe(true);
   expect(safeFileName('x'.repeat(300))).toMatch(/^x+~[0-9a-f]{8}$/);
 });
+
+test('invisible characters (zero-width, word joiner, BOM, bidi marks and overrides) never reach a NAS name', () => {
+  for (const ch of [
+    '\u200b',
+    '\u200c',
+    '\u200d',
+    '\u2060',
+    '\ufeff',
+    '\u200e',
+    '\u200f',
+    '\u202a',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+    '\u00ad',
+    '\u2028',
+  ]) {
+    const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}`;
+    expect(safeSegment(`hplc${ch}-02`, 'The equipment id'), code).toBe('hplc-02');
+    expect(safeFileName(`trace${ch}.csv`), code).toBe('trace.csv');
+  }
+  expect(() => safeSegment('\u200b\u200b', 'The run name')).toThrow(NasPathError);
+});

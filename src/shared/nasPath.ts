@@ -1,7 +1,8 @@
 // Turning user text (equipment id, run name, file paths) into NAS path segments that cannot leave the
-// run's folder: separators, dot segments, control and bidi characters never survive.
+// run's folder: separators, dot segments, control and invisible characters never survive.
 
-const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { INVISIBLE } from './runInput';
+
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 const MAX_SEGMENT_BYTES = 255;
 /**
@@ -34,7 +35,9 @@ export function safeFileName(name: string): string {
 }
 
 function cleanSegment(segment: string, original: string, what: string, maxBytes: number): string {
-  let s = segment.normalize('NFC').replace(CONTROL_OR_BIDI, '');
+  // Invisible characters (controls, zero-width, BOM, bidi marks: Unicode Cc, Cf, Zl, Zp) would make two
+  // folders that look the same, or one that reads as something else.
+  let s = segment.normalize('NFC').replace(INVISIBLE, '');
   s = s.replace(/[. ]+$/, '').replace(/^ +/, '');
   if (!s || s === '.' || s === '..') throw new NasPathError(`${what} ${JSON.stringify(original)} has no usable characters; rename it.`);
   if (WINDOWS_RESERVED.test(s)) s = `_${s}`;

@@ -24,7 +24,7 @@ test('https anywhere; http only to this device or the local network, the rule in
     expect(problem).toMatch(/use https:\/\//);
     expect(problem).toMatch(/192\.168/);
   }
-  expect(nasUrlProblem('ftp://nas/dav/')).toMatch(/must start with https:\/\/ or, on the local network, http:\/\//);
+  expect(nasUrlProblem('ftp://nas/dav/')).toMatch(/not supported: .* https:\/\/ \(or http:\/\/ on the local network\)/);
 });
 
 test('served over https, the app refuses an http NAS the browser would block, but not one on this device', () => {
@@ -51,4 +51,13 @@ test('only http to another machine is unencrypted', () => {
   expect(isUnencrypted('http://127.0.0.1:5173/dav/')).toBe(false);
   expect(isUnencrypted('https://nas/dav/')).toBe(false);
   expect(isUnencrypted('not a url')).toBe(false);
+});
+
+test('a URL that is not a web address, or of another scheme, is told so and what to type', () => {
+  const js = nasUrlProblem('javascript:alert(1)')!;
+  expect(js).not.toMatch(/must start with/);
+  expect(js).toMatch(/not a web address.*https:\/\/nas\.example\.org\/dav\/runs\//);
+  const ftp = nasUrlProblem('ftp://nas.lab/runs/')!;
+  expect(ftp).toMatch(/uses ftp:, which is not supported.*WebDAV.*https:\/\/nas\.lab\/runs\//);
+  expect(nasUrlProblem('file:///etc/')).toMatch(/uses file:, which is not supported/);
 });

@@ -26,9 +26,7 @@ export function nasUrlProblem(typed: string, appOrigin?: string): string | null 
   } catch {
     return 'The NAS URL is not a URL; enter it as https://nas.example.org/dav/runs/';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return `The NAS URL must start with https:// or, on the local network, http:// (not ${url.protocol}).`;
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return schemeProblem(url);
   if (url.username || url.password) return 'The NAS URL must not hold a user or password; put them in their own fields.';
   if (url.search || url.hash) return 'The NAS URL must not have a ? query or # fragment.';
   // URL() resolves "..", so look at the text as typed too: a URL that needs resolving is a mistake.
@@ -43,6 +41,18 @@ export function nasUrlProblem(typed: string, appOrigin?: string): string | null 
     }
   }
   return null;
+}
+
+/**
+ * A URL of another kind: an address with a host (ftp://, file://, webdav://) is a NAS reached another way,
+ * so the same place over https:// is suggested; one without (javascript:, mailto:) is no address at all.
+ */
+function schemeProblem(url: URL): string {
+  const example = url.host ? `https://${url.host}${url.pathname}` : 'https://nas.example.org/dav/runs/';
+  if (url.host || url.protocol === 'file:') {
+    return `The NAS URL uses ${url.protocol}, which is not supported: the app reaches the NAS over WebDAV with https:// (or http:// on the local network). Enter for example ${example}`;
+  }
+  return `The NAS URL is not a web address (it starts with "${url.protocol}"). Enter the WebDAV folder's address, for example ${example}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { SyncJobState } from '../shared/state';
 import type { PageSettings, SettingsPatch } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
+import type { WorkerDiagnostics } from './api/diagnostics';
 
 export type { JobEvent } from './db/history';
 export type { SyncJobRow } from './db/jobRows';
@@ -19,6 +20,7 @@ export type { ApiError, Result } from './errors';
 export type { EngineStatus, Progress } from './sync/deps';
 export type { PageSettings, PasswordState, SettingsPatch } from '../shared/settings';
 export type { Diagnosis } from './sync/testConnection';
+export type { WorkerDiagnostics } from './api/diagnostics';
 export type { DiagnosisCode } from '../shared/diagnosis';
 export type { RefusalCode } from '../shared/refusals';
 
@@ -90,8 +92,13 @@ export interface WorkerApi {
    * password ('' clears it); the NAS URL is stored in the browser's normal form.
    */
   updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
-  /** Try the NAS with the current settings and say precisely what is wrong. */
-  testConnection(): Promise<Result<Diagnosis>>;
+  /**
+   * Try the NAS with the current settings, changed by `typed` (what the form holds, not saved: nothing is
+   * stored), and say precisely what is wrong. Refused (with the field) when a typed value cannot be used.
+   */
+  testConnection(typed?: SettingsPatch): Promise<Result<Diagnosis>>;
+  /** The support file's facts: settings without the password, engine, counts, the last history lines, storage. */
+  diagnostics(): Promise<Result<WorkerDiagnostics>>;
   /** What the engine is doing or waiting for. */
   engineStatus(): Promise<Result<EngineStatus>>;
   /** Stop starting work and resolve when no upload or verify is in flight: the app may then be replaced. */

@@ -3,10 +3,11 @@
 // Only a build made with `vite build --mode e2e` holds this module (worker/main.ts and ui/worker.ts test
 // import.meta.env.MODE, which the build replaces, so the shipped bundle leaves it out);
 // e2e/shippedApi.spec.ts proves the shipped build has none of it.
-import { IllegalMoveError, invalidInput, type Result } from './errors';
+import { IllegalMoveError, invalidInput, ok, type Result } from './errors';
 import { planRunFolder } from '../shared/nasPath';
 import type { FieldProblem } from '../shared/refusals';
 import { MAX_RUN_PATH_CHARS } from '../shared/runPath';
+import { equipmentIdProblem } from '../shared/runInput';
 import { type SyncJobState, isLegalMove, isSyncJobState } from '../shared/state';
 import type { SyncJobRow, TransitionPatch } from './contract';
 import { type ApiDeps, wakeIfDone, withQueue } from './api/deps';
@@ -25,9 +26,13 @@ export interface TestHooks {
   seedJobs(inputs: SeedJob[]): Promise<Result<number>>;
   /** Any legal move (shared/state.ts) with a column patch: puts a job where a test needs it. */
   move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
+  /**
+   * Wake the engine and resolve after a whole turn begun after the call: it looked at what blocks it and
+   * started what it may. A test proves "the engine chose to wait" with it, not with a sleep.
+   */
+  engineTurn(): Promise<Result<void>>;
 }
 
-const MAX_EQUIPMENT_ID_CHARS = 64;
 // C0/C1 controls and bidirectional overrides make a name display as something it is not.
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
@@ -45,6 +50,14 @@ export function createTestHooks(deps: ApiDeps): TestHooks {
       }
       const added = await withQueue(deps, async (s) => (await s.bulk.insertMany(inputs.map((input) => normalise(deps, input)))).length);
       return wakeIfDone(deps, added);
+    },
+    async engineTurn() {
+      const engine = deps.engine();
+      if (!engine) return ok(undefined);
+      const turn = engine.nextTurn();
+      engine.wake();
+      await turn;
+      return ok(undefined);
     },
     async move(jobId, to, patch = {}) {
       if (!isSyncJobState(to)) return invalidInput({ field: 'to', message: `unknown state ${JSON.stringify(to)}` });
@@ -68,17 +81,10 @@ function normalise(deps: ApiDeps, input: SeedJob) {
 
 /** Why the input cannot be queued, naming the field; null when it can. */
 function validateSeedJob(input: SeedJob): FieldProblem<SeedJob> | null {
-  const equipmentId = typeof input?.equipmentId === 'string' ? input.equipmentId.trim() : '';
   const runPath = typeof input?.runPath === 'string' ? input.runPath.trim() : '';
-  if (!equipmentId) return { field: 'equipmentId', message: 'Enter the equipment id (for example "hplc-02").' };
-  if (equipmentId.length > MAX_EQUIPMENT_ID_CHARS) {
-    return {
-      field: 'equipmentId',
-      message: `The equipment id is ${equipmentId.length} characters long; use at most ${MAX_EQUIPMENT_ID_CHARS}.`,
-    };
-  }
-  if (UNSAFE_CHARS.test(equipmentId))
-    return { field: 'equipmentId', message: 'The equipment id contains control characters; type it again.' };
+  // The rule New run applies too (shared/runInput.ts).
+  const idProblem = equipmentIdProblem(input?.equipmentId);
+  if (idProblem) return { field: 'equipmentId', message: idProblem };
   if (!runPath) return { field: 'runPath', message: "Enter the run path (the run's folder on this device)." };
   if (runPath.length > MAX_RUN_PATH_CHARS) {
     return { field: 'runPath', message: `The run path is ${runPath.length} characters long; use at most ${MAX_RUN_PATH_CHARS}.` };

@@ -5,13 +5,14 @@ import { useStore } from '../store';
 import { formatRetryIn, runName, STATE_LABELS } from '../store/format';
 import { plainReason } from '../../shared/plainReason';
 import { queuedByPath } from '../../shared/runPath';
+import { currentError, pendingAttemptAt } from '../../shared/currentFacts';
 import { routeHref } from '../store/createRoute';
 import { JobProgress } from './JobProgress';
 
 /** One job of the queue, a line or two; its name opens the job's page. */
 export function JobRow(props: { job: SyncJobRow; now: number }) {
   const store = useStore();
-  const reason = () => plainReason(props.job.last_error);
+  const reason = () => plainReason(currentError(props.job));
   return (
     <div class="job" data-testid="job" data-job-id={props.job.id} data-state={props.job.state}>
       <div class="job-main">
@@ -48,13 +49,15 @@ function JobRowFacts(props: { job: SyncJobRow; now: number; size: { files: numbe
         <dt>Attempts</dt>
         <dd data-testid="job-attempts">{props.job.attempts}</dd>
       </div>
-      <Show when={props.job.next_attempt_at}>
-        <div>
-          <dt>Next attempt</dt>
-          <dd data-testid="job-next-attempt" title={props.job.next_attempt_at ?? ''}>
-            {formatRetryIn(props.job.next_attempt_at, props.now)}
-          </dd>
-        </div>
+      <Show when={pendingAttemptAt(props.job)}>
+        {(at) => (
+          <div>
+            <dt>Next attempt</dt>
+            <dd data-testid="job-next-attempt" title={at()}>
+              {formatRetryIn(at(), props.now)}
+            </dd>
+          </div>
+        )}
       </Show>
       <Show when={props.job.nas_path}>
         <div class="wide">

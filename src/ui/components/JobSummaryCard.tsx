@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import type { JobEvent, RunFile, SyncJobRow } from '../../worker/contract';
 import { canDelete, canRetry, isLegalMove } from '../../shared/state';
 import { queuedByPath } from '../../shared/runPath';
+import { currentError, pendingAttemptAt } from '../../shared/currentFacts';
 import { MANIFEST_NAME } from '../../shared/manifestName';
 import { formatRetryIn, formatTime } from '../store/format';
 import { DiscardButton } from './DiscardDialog';
@@ -22,8 +23,8 @@ export function JobSummaryCard(props: { job: SyncJobRow; files: RunFile[]; event
         </Show>
         <Fact label="Queued" value={formatTime(props.job.enqueued_at)} />
         <Fact label="Attempts" testid="job-attempts" value={String(props.job.attempts)} />
-        <Show when={props.job.next_attempt_at}>
-          <Fact label="Next attempt" testid="job-next-attempt" value={formatRetryIn(props.job.next_attempt_at, props.now)} />
+        <Show when={pendingAttemptAt(props.job)}>
+          {(at) => <Fact label="Next attempt" testid="job-next-attempt" value={formatRetryIn(at(), props.now)} />}
         </Show>
         <Fact label="Verified" testid="job-verified" value={verifyResult(props.job, props.files, props.events)} wide />
         <Show when={props.job.verified_at}>
@@ -31,7 +32,7 @@ export function JobSummaryCard(props: { job: SyncJobRow; files: RunFile[]; event
         </Show>
       </dl>
       <JobProgress job={props.job} />
-      <FailureReason lastError={props.job.last_error} testid="job-reason" />
+      <FailureReason lastError={currentError(props.job)} testid="job-reason" />
       <div class="job-actions">
         <Show when={canRetry(props.job.state)}>
           <RetryButton jobId={props.job.id} />

@@ -10,7 +10,8 @@ const PASSWORD_WORDS: Record<PasswordState, string> = {
 
 /**
  * Where the NAS is and who the app is to it. The password is never shown: the worker only says whether
- * one is set, and the field holds only a new one being typed. An http:// URL to another machine is
+ * one is set (the field's placeholder says "Saved" then), and the field holds only a new one being
+ * typed; an empty field on Save keeps the saved password. An http:// URL to another machine is
  * said to be unencrypted as it is typed.
  */
 export function NasAccessFields(props: {
@@ -54,6 +55,7 @@ export function NasAccessFields(props: {
           name="password"
           type="password"
           value={props.newPassword}
+          placeholder={props.settings.passwordState === 'set' ? 'Saved — type to change' : undefined}
           autocomplete="new-password"
           aria-labelledby="password-label"
           aria-describedby="password-state"

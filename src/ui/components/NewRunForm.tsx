@@ -1,5 +1,6 @@
 import { createEffect, createSignal, Show } from 'solid-js';
 import { formatBytes } from '../../shared/formatBytes';
+import { equipmentIdProblem, runNameProblem } from '../../shared/runInput';
 import { type Store, useStore } from '../store';
 import { directoryPicker, fromDataTransfer, fromDirectoryHandle, type PickedFile, type PickedRun } from '../store/pickedFiles';
 import { rememberEquipment, recentEquipment } from '../store/recentEquipment';
@@ -104,9 +105,12 @@ function createRunDraft(store: Store) {
 
   /** Hand the run to the worker; `onQueued` runs once it is stored and queued. */
   async function queue(onQueued: () => void) {
-    setMessage(null);
-    setCopied({ done: 0, total: totalBytes() });
     const name = runName();
+    // The worker's own rule (shared/runInput.ts), told before any file is copied.
+    const problem = equipmentIdProblem(equipmentId()) ?? runNameProblem(name);
+    setMessage(problem ? { kind: 'error', text: problem } : null);
+    if (problem) return;
+    setCopied({ done: 0, total: totalBytes() });
     try {
       const res = await store.addRun({ equipmentId: equipmentId(), runName: name, files: picked() }, (done, total) =>
         setCopied({ done, total }),

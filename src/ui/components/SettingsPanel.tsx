@@ -32,15 +32,20 @@ export function SettingsPanel() {
     setNewPassword('');
   }
 
+  // An empty password field means "keep the saved one": Save never clears it (Clear password does).
+  const typed = (): SettingsPatch => (newPassword() ? { ...draft(), password: newPassword() } : draft());
+
   async function save(event: SubmitEvent) {
     event.preventDefault();
-    await apply(newPassword() ? { ...draft(), password: newPassword() } : draft(), 'Settings saved');
+    await apply(typed(), 'Settings saved');
   }
 
+  /** Tries what the form holds, saved or not: a person checks the user and password before saving. */
   async function test() {
     setDiagnosis(null);
-    const res = await store.testConnection();
+    const res = await store.testConnection(typed());
     if (res.ok) setDiagnosis(res.value);
+    else setMessage({ kind: 'error', text: res.error.message });
   }
 
   return (

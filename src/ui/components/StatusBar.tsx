@@ -46,7 +46,7 @@ function EngineStatusLine(props: { status: EngineStatus; unencrypted: boolean })
           NAS link not encrypted (http)
         </span>
       </Show>
-      <span class="pill">
+      <span class="pill" data-testid="engine-waiting">
         {props.status.waitingFor ?? (props.status.activeJobs.length ? `Syncing ${props.status.activeJobs.length} run(s)` : 'Idle')}
       </span>
       <Show when={props.status.engineError}>

@@ -1,5 +1,7 @@
 import type { PageSettings, SettingsPatch } from '../../worker/contract';
 import { planRunFolder } from '../../shared/nasPath';
+import { NumberField } from './NumberField';
+import { SyncWhenFields } from './SyncWhenFields';
 
 /** Settings without the password: the page never holds it, only what the person types to replace it. */
 export type SettingsDraft = Omit<SettingsPatch, 'password'>;
@@ -13,22 +15,6 @@ function pathExample(s: PageSettings): string {
   } catch (err) {
     return (err as Error).message;
   }
-}
-
-function NumberField(props: { label: string; name: string; min: number; max?: number; value: number; onInput: (value: number) => void }) {
-  return (
-    <label>
-      {props.label}
-      <input
-        name={props.name}
-        type="number"
-        min={props.min}
-        max={props.max}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.valueAsNumber)}
-      />
-    </label>
-  );
 }
 
 /** Where each run goes on the NAS, how it is verified and freed, and how the sync runs. */
@@ -65,6 +51,7 @@ export function SyncSettingsFields(props: { settings: PageSettings; onChange: Se
         />
         Keep the screen on while runs upload
       </label>
+      <SyncWhenFields settings={props.settings} onChange={props.onChange} />
     </>
   );
 }

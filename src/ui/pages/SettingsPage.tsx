@@ -1,4 +1,4 @@
-import { SettingsPanel } from '../components';
+import { DiagnosticsDownload, SettingsPanel } from '../components';
 
 /** The NAS connection and how runs are synced. */
 export function SettingsPage() {
@@ -6,6 +6,7 @@ export function SettingsPage() {
     <>
       <h2 class="view-title">Settings</h2>
       <SettingsPanel />
+      <DiagnosticsDownload />
     </>
   );
 }

@@ -15,6 +15,7 @@ import type {
   SettingsPatch,
   StateCounts,
   SyncJobRow,
+  WorkerDiagnostics,
   WorkerEvent,
 } from '../../worker/contract';
 import { api, proxy } from '../worker';
@@ -45,7 +46,9 @@ export interface QueueStore {
   /** The settings as last read or saved (never the password: the worker keeps it). */
   settings: () => PageSettings | null;
   updateSettings(patch: SettingsPatch): Promise<Result<PageSettings>>;
-  testConnection(): Promise<Result<Diagnosis>>;
+  /** Try the NAS with the saved settings changed by what is typed (nothing is saved). */
+  testConnection(typed: SettingsPatch): Promise<Result<Diagnosis>>;
+  diagnostics(): Promise<Result<WorkerDiagnostics>>;
 }
 
 const REFRESH_MS = 250;
@@ -112,6 +115,7 @@ const workerCalls: Pick<
   | 'addRun'
   | 'getSettings'
   | 'testConnection'
+  | 'diagnostics'
 > = {
   listRange: (filter, offset, limit) => api.listRange(filter, offset, limit),
   get: (jobId) => api.get(jobId),
@@ -125,7 +129,8 @@ const workerCalls: Pick<
   takeOver: () => api.takeOver(),
   addRun: (run, onProgress) => api.addRun(run, proxy(onProgress)),
   getSettings: () => api.getSettings(),
-  testConnection: () => api.testConnection(),
+  testConnection: (typed) => api.testConnection(typed),
+  diagnostics: () => api.diagnostics(),
 };
 
 /** The counts per state, the equipment ids and the change counter, read again after the worker commits. */

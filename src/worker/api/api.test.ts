@@ -66,6 +66,7 @@ test('the shipped API offers the operator only Retry, Stop syncing, Record failu
       'getSettings',
       'updateSettings',
       'testConnection',
+      'diagnostics',
     ].sort(),
   );
   for (const gone of ['move', 'enqueue', 'enqueueMany', 'testHooks']) expect(api, gone).not.toHaveProperty(gone);
@@ -105,13 +106,13 @@ describe('refusals', () => {
   test('invalid-input names the field of a seeded job that is at fault', async () => {
     const { hooks, queue } = await harness();
     const cases: [Parameters<TestHooks['seedJob']>[0], string, RegExp][] = [
-      [{ equipmentId: '  ', runPath: '/runs/a' }, 'equipmentId', /Enter the equipment id/],
+      [{ equipmentId: '  ', runPath: '/runs/a' }, 'equipmentId', /The equipment id is empty; type it/],
       [{ equipmentId: 'x'.repeat(65), runPath: '/runs/a' }, 'equipmentId', /65 characters long; use at most 64/],
-      [{ equipmentId: 'eq\u202e', runPath: '/runs/a' }, 'equipmentId', /control characters/],
+      [{ equipmentId: 'eq\u202e', runPath: '/runs/a' }, 'equipmentId', /control or invisible characters/],
       [{ equipmentId: 'eq', runPath: '' }, 'runPath', /Enter the run path/],
       [{ equipmentId: 'eq', runPath: '/'.repeat(1025) }, 'runPath', /1025 characters long; use at most 1024/],
       [{ equipmentId: 'eq', runPath: '/runs/\u0007' }, 'runPath', /control characters/],
-      [null as never, 'equipmentId', /Enter the equipment id/],
+      [null as never, 'equipmentId', /The equipment id is empty/],
     ];
     for (const [input, field, message] of cases) {
       expect(refusal(await hooks.seedJob(input)), field).toEqual({ code: 'invalid-input', field, message: expect.stringMatching(message) });
@@ -388,5 +389,27 @@ describe('happy paths', () => {
     expect(await h.api.prepareForUpdate()).toEqual({ ok: true, value: undefined });
     expect(await h.api.resumeAfterUpdateDeclined()).toEqual({ ok: true, value: undefined });
     expect(release).toHaveBeenCalledOnce();
+  });
+});
+
+describe('one rule for the equipment id, wherever a run is taken', () => {
+  test('New run (addRun) and a run by path (seedJob) refuse the same ids with the same words; blank is called empty', async () => {
+    const h = await harness();
+    for (const [id, message] of [
+      ['x'.repeat(500), /500 characters long; use at most 64/],
+      ['x'.repeat(65), /65 characters long; use at most 64/],
+      [' ', /The equipment id is empty/],
+      ['hplc\u200b-02', /invisible characters \(U\+200B\)/],
+    ] as const) {
+      const byFiles = refusal(await h.api.addRun({ ...aRun('r', 'x'), equipmentId: id }));
+      const byPath = refusal(await h.hooks.seedJob({ equipmentId: id, runPath: '/runs/a' }));
+      expect(byFiles, JSON.stringify(id)).toEqual({ code: 'invalid-input', field: 'equipmentId', message: expect.stringMatching(message) });
+      expect(byPath.message).toBe(byFiles.message);
+    }
+    expect(refusal(await h.api.addRun(aRun(' ', 'x')))).toMatchObject({
+      field: 'runName',
+      message: expect.stringMatching(/run name is empty/),
+    });
+    expect(await h.queue.listAll()).toEqual([]);
   });
 });

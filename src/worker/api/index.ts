@@ -2,6 +2,7 @@
 // actions, settings, the app); each method checks its input, then calls the queue through withQueue.
 import type { WorkerApi } from '../contract';
 import * as app from './app';
+import * as diagnostics from './diagnostics';
 import type { ApiDeps } from './deps';
 import * as intake from './intake';
 import * as listing from './listing';
@@ -37,6 +38,7 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
 
     getSettings: () => settings.getSettings(deps),
     updateSettings: (patch) => settings.updateSettings(deps, patch),
-    testConnection: () => settings.testConnection(deps),
+    testConnection: (typed) => settings.testConnection(deps, typed),
+    diagnostics: () => diagnostics.diagnostics(deps),
   };
 }

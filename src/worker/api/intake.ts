@@ -1,6 +1,7 @@
 // Putting runs into the queue: a run is handed over with its files, which are stored on the device first
 // (files/intake.ts checks every name). A run with no files, or by a path alone, is not taken (issue #11).
-import type { Result } from '../errors';
+import { invalidInput, type Result } from '../errors';
+import { equipmentIdProblem, runNameProblem } from '../../shared/runInput';
 import { intakeRun } from '../files/intake';
 import type { NewRun, SyncJobRow } from '../contract';
 import { type ApiDeps, wakeIfDone, withQueue } from './deps';
@@ -10,6 +11,11 @@ export async function addRun(
   run: NewRun,
   onProgress?: (bytesDone: number, bytesTotal: number) => void,
 ): Promise<Result<SyncJobRow>> {
+  // The same rule the New run form and a run queued by path apply (shared/runInput.ts).
+  const idProblem = equipmentIdProblem(run.equipmentId);
+  if (idProblem) return invalidInput({ field: 'equipmentId', message: idProblem });
+  const nameProblem = runNameProblem(run.runName);
+  if (nameProblem) return invalidInput({ field: 'runName', message: nameProblem });
   const request = {
     equipmentId: run.equipmentId,
     runName: run.runName,

@@ -13,8 +13,7 @@ export async function getSettings(deps: ApiDeps): Promise<Result<PageSettings>> 
 /** Settings are kept in the queue's database, so only the tab that owns it may change them. */
 export async function updateSettings(deps: ApiDeps, patch: SettingsPatch): Promise<Result<PageSettings>> {
   const current = deps.settings();
-  // Only the keys settings have: what the page read back (passwordState) is not a setting.
-  const known = Object.fromEntries(Object.entries(patch).filter(([key, value]) => key in current && value !== undefined));
+  const known = knownKeys(current, patch);
   const next: Settings = { ...current, ...known };
   const problem = validateSettings(next, deps.appOrigin);
   if (problem) return invalidInput(problem);
@@ -30,8 +29,22 @@ export async function updateSettings(deps: ApiDeps, patch: SettingsPatch): Promi
   return saved;
 }
 
-export async function testConnection(deps: ApiDeps): Promise<Result<Diagnosis>> {
-  return ok(await diagnose(deps.dav(deps.settings()), fetch, deps.blockedByPolicy));
+/** Only the keys settings have: what the page read back (passwordState) is not a setting. */
+function knownKeys(current: Settings, patch: SettingsPatch): Partial<Settings> {
+  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => key in current && value !== undefined));
+}
+
+/**
+ * The NAS tried with what the form holds: a person checks the URL, user and password before saving
+ * them. Nothing is stored; an empty typed password keeps the kept one (the form never holds it).
+ */
+export async function testConnection(deps: ApiDeps, typed: SettingsPatch = {}): Promise<Result<Diagnosis>> {
+  const { password, ...rest } = knownKeys(deps.settings(), typed);
+  const tried: Settings = { ...deps.settings(), ...rest, ...(password ? { password } : {}) };
+  const problem = validateSettings(tried, deps.appOrigin);
+  if (problem) return invalidInput(problem);
+  tried.nasUrl = normaliseNasUrl(tried.nasUrl);
+  return ok(await diagnose(deps.dav(tried), fetch, deps.blockedByPolicy));
 }
 
 function forPage(settings: Settings, deps: ApiDeps): PageSettings {

@@ -1,4 +1,4 @@
-import type { Database } from '@sqlite.org/sqlite-wasm';
+import type { Database, SqlValue } from '@sqlite.org/sqlite-wasm';
 import type { EventKind } from '../../shared/eventKinds';
 import { all, run } from './statements';
 import type { TransactionRunner } from './transactionRunner';
@@ -27,16 +27,27 @@ export class History {
 
   async listEvents(jobId: string): Promise<JobEvent[]> {
     return this.runner.read((db) =>
-      all(db, 'SELECT id, job_id, at, kind, detail FROM job_events WHERE job_id = ? ORDER BY id', [jobId]).map((r) => ({
-        id: Number(r.id),
-        job_id: String(r.job_id),
-        at: String(r.at),
-        // Only this table's writers store kinds, and they take an EventKind.
-        kind: String(r.kind) as EventKind,
-        detail: r.detail === null ? null : String(r.detail),
-      })),
+      all(db, 'SELECT id, job_id, at, kind, detail FROM job_events WHERE job_id = ? ORDER BY id', [jobId]).map(toEvent),
     );
   }
+
+  /** The last `limit` lines of every job's history, oldest first (for the support file). */
+  async recentEvents(limit: number): Promise<JobEvent[]> {
+    return this.runner.read((db) =>
+      all(db, 'SELECT id, job_id, at, kind, detail FROM job_events ORDER BY id DESC LIMIT ?', [limit]).map(toEvent).reverse(),
+    );
+  }
+}
+
+function toEvent(r: Record<string, SqlValue>): JobEvent {
+  return {
+    id: Number(r.id),
+    job_id: String(r.job_id),
+    at: String(r.at),
+    // Only this table's writers store kinds, and they take an EventKind.
+    kind: String(r.kind) as EventKind,
+    detail: r.detail === null ? null : String(r.detail),
+  };
 }
 
 /** One history line at `nowMs`, with milliseconds (the jobs table keeps whole seconds, as the seed does). */

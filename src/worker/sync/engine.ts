@@ -199,7 +199,7 @@ export class SyncEngine {
   }
 
   private setWaiting(blocker: Blocker | null): void {
-    const next = waitingWords(blocker);
+    const next = waitingWords(blocker, this.deps.settings());
     if (next !== this.waitingFor) {
       this.waitingFor = next;
       this.deps.onStatus?.(this.status());
