@@ -51,3 +51,12 @@ test('a name too long keeps its extension and gets a short unique suffix; two su
   expect(multibyte.endsWith('.txt')).toBe(true);
   expect(safeFileName('x'.repeat(300))).toMatch(/^x+~[0-9a-f]{8}$/);
 });
+
+test("no run folder is the app's own folder at the NAS root, in any case or escaped", () => {
+  for (const name of ['.exlab-sync', '.EXLAB-SYNC', '.exlab-sync. ', '%2eexlab-sync']) {
+    expect(safeSegment(name, 'x').toLowerCase()).not.toBe('.exlab-sync');
+  }
+  expect(nasPathFromTemplate('{equipment_id}/{run_name}', { ...fields, equipment_id: '.exlab-sync' })[0]).toBe('_.exlab-sync');
+  expect(nasPathFromTemplate('.exlab-sync/{run_name}', fields)[0]).toBe('_.exlab-sync');
+  expect(safeSegment('.exlab-sync-notes', 'x')).toBe('.exlab-sync-notes');
+});
