@@ -25,6 +25,8 @@ export interface TestHooks {
   seedJobs(inputs: SeedJob[]): Promise<Result<number>>;
   /** Any legal move (shared/state.ts) with a column patch: puts a job where a test needs it. */
   move(jobId: string, to: SyncJobState, patch?: TransitionPatch): Promise<Result<SyncJobRow>>;
+  /** Move this worker's clock forward by `ms` (a device seen "a day later"); what it writes is stamped with it. */
+  shiftClock(ms: number): Promise<void>;
 }
 
 const MAX_EQUIPMENT_ID_CHARS = 64;
@@ -53,6 +55,9 @@ export function createTestHooks(deps: ApiDeps): TestHooks {
           if (!isLegalMove(job.state, to)) throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
         }),
       );
+    },
+    async shiftClock(ms) {
+      deps.shiftClock?.(ms);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { WorkerApi } from '../contract';
 import * as app from './app';
 import type { ApiDeps } from './deps';
 import * as intake from './intake';
+import * as lab from './lab';
 import * as listing from './listing';
 import * as operator from './operatorActions';
 import * as settings from './settings';
@@ -38,5 +39,9 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     getSettings: () => settings.getSettings(deps),
     updateSettings: (patch) => settings.updateSettings(deps, patch),
     testConnection: () => settings.testConnection(deps),
+
+    device: () => lab.device(deps),
+    setDeviceName: (name) => lab.setDeviceName(deps, name),
+    lab: () => lab.lab(deps),
   };
 }

@@ -60,6 +60,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     // kept for the manifest and the history. NULL when the names are the same.
     'ALTER TABLE job_files ADD COLUMN original_path TEXT',
   ],
+  // The last copy of the NAS's devices folder this device read, for the Lab view while the NAS is away.
+  ['CREATE TABLE IF NOT EXISTS lab_cache (id INTEGER PRIMARY KEY CHECK (id = 1), read_at TEXT NOT NULL, entries TEXT NOT NULL)'],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
