@@ -93,10 +93,12 @@ for (const kind of ['embedded', 'apache'] as const) {
 
       // Any device reads every file; one that is not a device file is a row saying so.
       writeFileSync(join(nas.davRoot, '.exlab-sync', 'devices', 'stray.json'), '{"not": "a device"}');
+      writeFileSync(join(nas.davRoot, '.exlab-sync', 'devices', 'huge.json'), 'x'.repeat(300 * 1024));
       const entries = await readDevicesFolder(b.dav());
       expect(entries.map((e) => [e.file, e.report?.deviceName ?? e.problem]).sort()).toEqual([
         ['dev-a.json', 'tablet-abcd'],
         ['dev-b.json', 'tablet-wxyz'],
+        ['huge.json', 'it is larger than 262.1 KB'],
         ['stray.json', 'it is not an exlab-sync device file (format exlab-sync-device/1)'],
       ]);
     });
