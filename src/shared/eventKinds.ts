@@ -14,6 +14,7 @@ export const EVENT_KINDS = {
   failed: 'a failure ended the job: terminal, or the last attempt spent',
   retried: 'an operator retried a failed job (Retry, or Retry all with the note "Retry all")',
   stopped: 'an operator stopped the run for good, with the reason',
+  kept: 'the device copy is kept: the run was verified on a NAS the settings no longer name',
   'local-delete': 'the retention is over; the device copy is being deleted',
   cleaned: 'the device copy is gone; the job keeps its history',
 } as const;

@@ -64,6 +64,15 @@ export function sameUrl(a: string, b: string): boolean {
   }
 }
 
+/** True when both URLs name the same server (scheme, host and port): the same credentials may go to both. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** True when talking to this NAS crosses the network unencrypted (http:// to anything but this device). */
 export function isUnencrypted(nasUrl: string): boolean {
   try {

@@ -49,17 +49,44 @@ function emit(event: WorkerEvent): void {
   }
 }
 
+/** Commits within this long of each other are told to the page as one change. */
+const CHANGES_COALESCE_MS = 50;
+let changedIds: Set<string> | null = null;
+
+/**
+ * The page hears of commits at most every CHANGES_COALESCE_MS, with every job id they changed: a run
+ * of 2,000 small files commits once per file, and each event is two messages and a refresh to schedule.
+ */
+function jobsChanged(ids: string[]): void {
+  if (changedIds) {
+    for (const id of ids) changedIds.add(id);
+    return;
+  }
+  changedIds = new Set(ids);
+  setTimeout(() => {
+    const all = [...changedIds!];
+    changedIds = null;
+    emit({ type: 'jobs-changed', ids: all });
+  }, CHANGES_COALESCE_MS);
+}
+
 // Moved only by the e2e build's test hooks (a device "a day later"); 0 in the shipped app.
 let clockShiftMs = 0;
 const clock: Clock = {
   now: () => Date.now() + clockShiftMs,
+  // The wake-up listener goes when the timer fires: the signal is composed with the engine's long-lived
+  // stop signal, and a composed signal with a listener lives (with the listener) as long as its sources.
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => {
+      const onAbort = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
 };
 
@@ -92,7 +119,7 @@ async function openQueue(): Promise<void> {
         onCommit: (ids) => {
           // A write with no job (settings) changes nothing the device file says.
           if (ids.length) publisher?.changed();
-          emit({ type: 'jobs-changed', ids });
+          jobsChanged(ids);
         },
       });
       await opened.queue.init();
@@ -129,8 +156,9 @@ async function openQueue(): Promise<void> {
 
 /** Run folders with no job row are what a crash during intake left: the job was never committed. */
 async function sweepOrphans(s: Stores): Promise<void> {
-  const known = await s.runFiles.jobIds();
-  for (const id of await files.runIds()) if (!known.has(id)) await files.deleteRun(id);
+  const folders = await files.runIds();
+  const known = await s.runFiles.knownJobIds(folders);
+  for (const id of folders) if (!known.has(id)) await files.deleteRun(id);
 }
 
 /** Keeps this device's state file on the NAS current (lab/devicePublisher.ts). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
 import { type Settings, defaultSettings } from '../../src/shared/settings';
 import { type ApiDeps, createWorkerApi } from '../../src/worker/api';
 import type { WorkerApi } from '../../src/worker/contract';
@@ -32,6 +32,8 @@ export interface RaceRig {
   api: WorkerApi;
   engine: SyncEngine;
   stores: Stores;
+  /** The database under the stores: for a test to shape rows an older app version left behind. */
+  db: Database;
   clock: FakeClock;
   /** The settings as saved (the engine reads the same object). */
   settings: Settings;
@@ -88,6 +90,7 @@ export async function createRaceRig(nas: NasServer, otherNas: NasServer, overrid
     api: createWorkerApi(deps),
     engine,
     stores,
+    db,
     clock,
     settings,
     nas: { server: nas, proxy },

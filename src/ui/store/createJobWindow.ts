@@ -2,6 +2,7 @@ import { batch, createEffect, createSignal, on } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { JobFilter, SyncJobRow } from '../../worker/contract';
 import type { QueueStore } from './createQueueStore';
+import { createPageFetcher } from './pageFetcher';
 
 const PAGE_ROWS = 100;
 
@@ -73,36 +74,4 @@ function pagesOf(visible: { first: number; last: number }): number[] {
   const out: number[] = [];
   for (let p = first; p <= last; p++) out.push(p);
   return out;
-}
-
-/**
- * Fetches pages one request per page at a time. `restart` (a new filter) makes every answer in flight
- * stale: `load` is told, through `current()`, whether its answer still counts.
- */
-function createPageFetcher(load: (page: number, current: () => boolean) => Promise<void>) {
-  let generation = 0;
-  const inFlight = new Set<number>();
-  // Pages that changed while being fetched: the answer may predate the change, so they are fetched again.
-  const stale = new Set<number>();
-
-  async function fetch(page: number): Promise<void> {
-    const gen = generation;
-    if (inFlight.has(page)) {
-      stale.add(page);
-      return;
-    }
-    inFlight.add(page);
-    try {
-      await load(page, () => gen === generation);
-    } finally {
-      inFlight.delete(page);
-      if (stale.delete(page) && gen === generation) void fetch(page);
-    }
-  }
-
-  return {
-    fetch,
-    loading: (page: number) => inFlight.has(page),
-    restart: () => void generation++,
-  };
 }

@@ -62,6 +62,8 @@ export function createQueueStore(): QueueStore {
     if (event.type === 'ownership') {
       setOwnership(event.ownership);
       if (event.ownership.status === 'owner') {
+        // The rows on screen first: the views ask for them as soon as the queue is open, before the counts.
+        counts.rowsNow();
         counts.scheduleRefresh();
         void api.engineStatus().then((r) => r.ok && setEngine(r.value));
         void api.getSettings().then((r) => r.ok && setSettings(r.value));
@@ -136,15 +138,17 @@ function createCountsFeed() {
   async function refresh(): Promise<void> {
     const c = await api.counts();
     const total = c.ok ? Object.values(c.value).reduce((a, b) => a + b, 0) : lastTotal;
-    // The equipment list changes only when jobs come or go; scanning for it on every state change would
-    // cost a 100,000-job queue a full scan several times a second.
-    const e = total !== lastTotal ? await api.equipmentIds() : null;
-    lastTotal = total;
     batch(() => {
       if (c.ok) setCounts(c.value);
-      if (e?.ok) setEquipmentIds(e.value);
       setVersion((v) => v + 1);
     });
+    // The equipment list changes only when jobs come or go; scanning for it on every state change would
+    // cost a 100,000-job queue a full scan several times a second. Asked after the rows: it is the
+    // slowest read of the page (80 ms on 100,000 jobs) and only the filter needs it.
+    if (total === lastTotal) return;
+    lastTotal = total;
+    const e = await api.equipmentIds();
+    if (e.ok) setEquipmentIds(e.value);
   }
 
   // Commits come in bursts (a batch enqueue, an engine at work on many small files): the views refresh
@@ -164,7 +168,10 @@ function createCountsFeed() {
     }, wait);
   }
 
-  return { version, counts, equipmentIds, scheduleRefresh };
+  /** The views read their rows again now, without waiting for the counts. */
+  const rowsNow = () => setVersion((v) => v + 1);
+
+  return { version, counts, equipmentIds, scheduleRefresh, rowsNow };
 }
 
 /** Each job's file count and bytes, fetched once per job as rows come on screen. */

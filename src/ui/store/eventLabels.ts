@@ -14,6 +14,7 @@ const LABELS: Record<EventKind, string> = {
   failed: 'Failed',
   retried: 'Retried',
   stopped: 'Stopped by an operator',
+  kept: 'Device copy kept: verified on another NAS',
   'local-delete': 'Freeing the device copy',
   cleaned: 'Device copy freed',
 };

@@ -16,10 +16,12 @@ export interface NasClaim {
   /** The folder planned at intake: the search for a free folder starts here. */
   plannedPath: string;
   /**
-   * The folder this job was last creating (written just before its MKCOL): after a crash that lost the
-   * MKCOL's answer, an empty folder of this name with no claim is this job's own.
+   * The folder this job was last creating, as its URL (written just before its MKCOL): after a crash that
+   * lost the MKCOL's answer, an empty folder there with no claim is this job's own.
    */
   createdPath: string | null;
+  /** The NAS URL the run was last verified on (its last look before freeing goes there); null before. */
+  verifiedOn: string | null;
 }
 
 export class NasClaims {
@@ -34,7 +36,7 @@ export class NasClaims {
       const existing = selectClaim(db, jobId);
       if (existing) return existing;
       const job = requireJob(db, jobId);
-      const claim = { jobId, token: crypto.randomUUID(), plannedPath: job.nas_path ?? '', createdPath: null };
+      const claim = { jobId, token: crypto.randomUUID(), plannedPath: job.nas_path ?? '', createdPath: null, verifiedOn: null };
       run(db, 'INSERT INTO job_claims (job_id, token, planned_path) VALUES (?, ?, ?)', [jobId, claim.token, claim.plannedPath]);
       return claim;
     });
@@ -65,16 +67,23 @@ export class NasClaims {
    */
   async release(jobId: string, why: string): Promise<void> {
     return this.runner.write([jobId], (db) => {
-      run(db, 'UPDATE job_claims SET token = ?, created_path = NULL WHERE job_id = ?', [crypto.randomUUID(), jobId]);
+      run(db, 'UPDATE job_claims SET token = ?, created_path = NULL, verified_on = NULL WHERE job_id = ?', [crypto.randomUUID(), jobId]);
       run(db, 'UPDATE job_files SET uploaded_at = NULL WHERE job_id = ?', [jobId]);
       addEventRow(db, jobId, 'nas-folder', `left as it is on the NAS: ${why}`, this.clock());
     });
   }
 
-  /** This job is about to create `folder` (MKCOL); written first, so a crash right after still knows. */
-  async creating(jobId: string, folder: string): Promise<void> {
+  /** This job is about to create the folder at `folderUrl` (MKCOL); written first, so a crash right after still knows. */
+  async creating(jobId: string, folderUrl: string): Promise<void> {
     return this.runner.write([jobId], (db) => {
-      run(db, 'UPDATE job_claims SET created_path = ? WHERE job_id = ?', [folder, jobId]);
+      run(db, 'UPDATE job_claims SET created_path = ? WHERE job_id = ?', [folderUrl, jobId]);
+    });
+  }
+
+  /** A verify pass of this run matched on the NAS at `nasUrl`. */
+  async verifiedOn(jobId: string, nasUrl: string): Promise<void> {
+    return this.runner.write([jobId], (db) => {
+      run(db, 'UPDATE job_claims SET verified_on = ? WHERE job_id = ?', [nasUrl, jobId]);
     });
   }
 
@@ -84,10 +93,16 @@ export class NasClaims {
 }
 
 function selectClaim(db: Database, jobId: string): NasClaim | null {
-  const row = one(db, 'SELECT token, planned_path, created_path FROM job_claims WHERE job_id = ?', [jobId]);
+  const row = one(db, 'SELECT token, planned_path, created_path, verified_on FROM job_claims WHERE job_id = ?', [jobId]);
   if (!row) return null;
-  const createdPath = row.created_path === null || row.created_path === undefined ? null : String(row.created_path);
-  return { jobId, token: String(row.token), plannedPath: String(row.planned_path), createdPath };
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    jobId,
+    token: String(row.token),
+    plannedPath: String(row.planned_path),
+    createdPath: text(row.created_path),
+    verifiedOn: text(row.verified_on),
+  };
 }
 
 export function deleteClaimRow(db: Database, jobId: string): void {

@@ -124,6 +124,23 @@ test('migrations keep the rows of an older schema', async () => {
   expect(Number(db.selectValue('SELECT count(*) FROM jobs'))).toBe(1);
 });
 
+test('migration 6 fills verified_on from a saved NAS URL, and a saved value it cannot read does not stop the database opening', async () => {
+  for (const [saved, filled] of [
+    [JSON.stringify('https://nas.lab/dav/'), 'https://nas.lab/dav/'],
+    ['not json', null],
+    ['42', null],
+  ] as const) {
+    const { db, queue, claims } = await freshQueue();
+    await queue.insert({ runPath: '/r/v', equipmentId: 'eq', jobId: 'v' });
+    await claims.ensure('v');
+    db.exec(`UPDATE jobs SET state = 'cleanup_eligible' WHERE id = 'v'; PRAGMA user_version = 5;`);
+    db.exec({ sql: 'INSERT INTO settings (key, value) VALUES (?, ?)', bind: ['nasUrl', saved] });
+    migrate(db);
+    expect(db.selectValue('PRAGMA user_version')).toBe(SCHEMA_VERSION);
+    expect((await claims.get('v'))?.verifiedOn ?? null).toBe(filled);
+  }
+});
+
 describe("the Queue view's window onto the list", () => {
   async function queueOf(n: number) {
     const stores = await freshQueue();
@@ -182,4 +199,13 @@ test('a failure and its history line are one write: both or neither', async () =
     ['retry-scheduled', 'nas_full: 507'],
     ['failed', 'auth: 401'],
   ]);
+});
+
+describe('start-up asks about the run folders on the device, not about every job', () => {
+  test('knownJobIds names the folders that have a job, and no other', async () => {
+    const { queue, runFiles } = await freshQueue();
+    for (let i = 0; i < 50; i++) await queue.insert({ runPath: `/runs/${i}`, equipmentId: 'eq', jobId: `j${i}` });
+    expect(await runFiles.knownJobIds(['j3', 'left-by-a-crash', 'j49'])).toEqual(new Set(['j3', 'j49']));
+    expect(await runFiles.knownJobIds([])).toEqual(new Set());
+  });
 });

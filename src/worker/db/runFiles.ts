@@ -82,9 +82,16 @@ export class RunFiles {
     return this.runner.read((db) => one(db, 'SELECT 1 AS x FROM jobs WHERE nas_path = ? LIMIT 1', [nasPath]) !== null);
   }
 
-  /** Every job id: a run folder on the device with no job is what a crash during intake left. */
-  async jobIds(): Promise<Set<string>> {
-    return this.runner.read((db) => new Set(all(db, 'SELECT id FROM jobs').map((r) => String(r.id))));
+  /**
+   * Which of `ids` (the run folders on the device) have a job: a folder with none is what a crash during
+   * intake left. Asks by id, so start-up costs the folders on the device, not the jobs in the history.
+   */
+  async knownJobIds(ids: readonly string[]): Promise<Set<string>> {
+    return this.runner.read((db) => {
+      const known = new Set<string>();
+      for (const id of ids) if (one(db, 'SELECT 1 AS x FROM jobs WHERE id = ?', [id]) !== null) known.add(id);
+      return known;
+    });
   }
 }
 

@@ -60,6 +60,20 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     // kept for the manifest and the history. NULL when the names are the same.
     'ALTER TABLE job_files ADD COLUMN original_path TEXT',
   ],
+  // The NAS (its URL as the settings named it) a run was verified on: the look before its device copy is
+  // freed goes there, not to whatever NAS the settings name by then.
+  ['ALTER TABLE job_claims ADD COLUMN verified_on TEXT'],
+  // Runs verified before migration 5 have no verified_on, so their look went to whatever NAS the settings
+  // named by then: moved to another folder, it found no claim there and failed a run whole where it went.
+  // The NAS the saved settings name now (JSON text) is where the app before this looked: it is filled in.
+  // A saved value that is no JSON string is left alone: json_extract of it would throw, and a migration
+  // that throws keeps the database from opening at all.
+  [
+    `UPDATE job_claims SET verified_on = (
+        SELECT CASE WHEN json_valid(value) THEN CASE WHEN json_type(value) = 'text' THEN json_extract(value, '$') END END
+        FROM settings WHERE key = 'nasUrl')
+      WHERE verified_on IS NULL AND job_id IN (SELECT id FROM jobs WHERE state IN ('verified', 'cleanup_eligible'))`,
+  ],
   // The last copy of the NAS's devices folder this device read, for the Lab view while the NAS is away.
   ['CREATE TABLE IF NOT EXISTS lab_cache (id INTEGER PRIMARY KEY CHECK (id = 1), read_at TEXT NOT NULL, entries TEXT NOT NULL)'],
 ];

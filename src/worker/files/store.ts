@@ -27,27 +27,79 @@ export interface FileStore {
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** The browser's store: nothing kept between calls, each call opens the runs folder itself. */
+/** Bytes [start, start + CHUNK_BYTES) of `body`; a read that is never awaited (a failure before it) is not reported. */
+function readChunk(body: Blob, start: number): Promise<Uint8Array> {
+  const read = body
+    .slice(start, start + CHUNK_BYTES)
+    .arrayBuffer()
+    .then((b) => new Uint8Array(b));
+  read.catch(() => undefined);
+  return read;
+}
+
+/** The runs folder and each run's folder, looked up once and kept. */
+interface FolderHandles {
+  runs(): Promise<FileSystemDirectoryHandle>;
+  job(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle>;
+  forget(jobId: string): void;
+}
+
+/** The browser's store; it keeps only the folder handles between calls. */
 export function createOpfsFileStore(): FileStore {
-  return { write: writeRunFile, open: openRunFile, deleteRun, runIds };
+  const folders = createFolderHandles();
+  return {
+    write: (jobId, seq, body, onProgress) => writeRunFile(folders, jobId, seq, body, onProgress),
+    open: (jobId, seq, relPath) => openRunFile(folders, jobId, seq, relPath),
+    deleteRun: (jobId) => deleteRun(folders, jobId),
+    runIds: () => runIds(folders),
+  };
 }
 
-async function runsDir(): Promise<FileSystemDirectoryHandle> {
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle('runs', { create: true });
+// Each lookup is a round trip to the browser process, and a run of 2,000 small files opened every file
+// through three of them. A lookup that fails (a folder not there yet) is not kept: the next call asks again.
+function createFolderHandles(): FolderHandles {
+  let runs: Promise<FileSystemDirectoryHandle> | null = null;
+  const jobs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+  function runsDir(): Promise<FileSystemDirectoryHandle> {
+    const lookup = (runs ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle('runs', { create: true })));
+    lookup.catch(() => {
+      if (runs === lookup) runs = null;
+    });
+    return lookup;
+  }
+  function job(jobId: string, create: boolean): Promise<FileSystemDirectoryHandle> {
+    const kept = jobs.get(jobId);
+    if (kept) return kept;
+    const lookup = runsDir().then((r) => r.getDirectoryHandle(jobId, { create }));
+    jobs.set(jobId, lookup);
+    lookup.catch(() => {
+      if (jobs.get(jobId) === lookup) jobs.delete(jobId);
+    });
+    return lookup;
+  }
+  return { runs: runsDir, job, forget: (jobId) => jobs.delete(jobId) };
 }
 
-async function writeRunFile(jobId: string, seq: number, body: Blob, onProgress?: (bytes: number) => void): Promise<StoredFile> {
-  const dir = await (await runsDir()).getDirectoryHandle(jobId, { create: true });
+async function writeRunFile(
+  folders: FolderHandles,
+  jobId: string,
+  seq: number,
+  body: Blob,
+  onProgress?: (bytes: number) => void,
+): Promise<StoredFile> {
+  const dir = await folders.job(jobId, true);
   const handle = await dir.getFileHandle(`f${seq}`, { create: true });
   const access = await handle.createSyncAccessHandle();
   const hasher = await createSHA256();
   let offset = 0;
   try {
     access.truncate(0);
-    // Blob.slice streams from the source file a chunk at a time; only one chunk is in memory.
-    for (let start = 0; start < body.size; start += CHUNK_BYTES) {
-      const chunk = new Uint8Array(await body.slice(start, start + CHUNK_BYTES).arrayBuffer());
+    // Blob.slice streams from the source file a chunk at a time. The next chunk is read while this
+    // one is hashed and written, so reading and hashing overlap; two chunks at most are in memory.
+    let next: Promise<Uint8Array> | null = body.size > 0 ? readChunk(body, 0) : null;
+    while (next) {
+      const chunk: Uint8Array = await next;
+      next = chunk.length > 0 && offset + chunk.length < body.size ? readChunk(body, offset + chunk.length) : null;
       hasher.update(chunk);
       let written = 0;
       while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
@@ -66,9 +118,9 @@ async function writeRunFile(jobId: string, seq: number, body: Blob, onProgress?:
   return { seq, size: offset, sha256: hasher.digest('hex') };
 }
 
-async function openRunFile(jobId: string, seq: number, relPath: string): Promise<Blob> {
+async function openRunFile(folders: FolderHandles, jobId: string, seq: number, relPath: string): Promise<Blob> {
   try {
-    const dir = await (await runsDir()).getDirectoryHandle(jobId);
+    const dir = await folders.job(jobId, false);
     return await (await dir.getFileHandle(`f${seq}`)).getFile();
   } catch (err) {
     if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
@@ -78,17 +130,18 @@ async function openRunFile(jobId: string, seq: number, relPath: string): Promise
   }
 }
 
-async function deleteRun(jobId: string): Promise<void> {
+async function deleteRun(folders: FolderHandles, jobId: string): Promise<void> {
+  folders.forget(jobId);
   try {
-    await (await runsDir()).removeEntry(jobId, { recursive: true });
+    await (await folders.runs()).removeEntry(jobId, { recursive: true });
   } catch (err) {
     if (!(err instanceof DOMException && err.name === 'NotFoundError')) throw err;
   }
 }
 
-async function runIds(): Promise<string[]> {
+async function runIds(folders: FolderHandles): Promise<string[]> {
   const ids: string[] = [];
-  for await (const [name, entry] of (await runsDir()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+  for await (const [name, entry] of (await folders.runs()) as unknown as AsyncIterable<[string, FileSystemHandle]>) {
     if (entry.kind === 'directory') ids.push(name);
   }
   return ids;

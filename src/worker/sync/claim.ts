@@ -5,6 +5,7 @@ import { CLAIM_NAME, claimTempName } from '../../shared/nasNames';
 import { numberedFolder, splitNasPath } from '../../shared/nasPath';
 import { SyncJobState } from '../../shared/state';
 import type { DavClient } from '../webdav/client';
+import { davUrl } from '../webdav/davPath';
 
 // A run's NAS folder is its own: the run creates it (MKCOL answering 201, which one caller alone gets
 // for a new folder) and claims it before its first file with a small claim file (PUT to a temporary
@@ -63,11 +64,13 @@ const isOurs = (found: ClaimFile | 'foreign', claim: NasClaim) =>
 
 /** 'claimed' afresh, 'resumed' (this job's claim was there), or false: the folder is not this run's. */
 async function tryFolder(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, folder: string[]): Promise<'claimed' | 'resumed' | false> {
-  const path = folder.join('/');
-  // An earlier attempt of this job was creating this very folder when it ended.
-  const wasCreating = claim.createdPath === path;
+  // An earlier attempt of this job was creating this very folder when it ended. Kept as the folder's URL:
+  // a MKCOL sent under another NAS URL (the settings changed since) says nothing of a folder of the same
+  // name here, which someone else made (it took another tablet's new folder, its claim on the way).
+  const where = davUrl(ctx.dav.baseUrl, folder, true);
+  const wasCreating = claim.createdPath === where;
   await ctx.dav.createCollections(folder.slice(0, -1));
-  await ctx.claims.creating(job.id, path);
+  await ctx.claims.creating(job.id, where);
   const made = await ctx.dav.makeCollection(folder);
   const found = made === 'created' ? null : await readClaim(ctx.dav, folder);
   if (found !== null) return isOurs(found, claim) ? 'resumed' : false;

@@ -41,7 +41,7 @@ export interface EngineStatus {
 
 export interface EngineDeps {
   /** The queue and the stores beside it; the engine writes jobs only through guarded moves (jobs.ts). */
-  stores: Pick<Stores, 'queue' | 'runFiles' | 'schedule' | 'claims' | 'moves'>;
+  stores: Pick<Stores, 'queue' | 'runFiles' | 'schedule' | 'claims' | 'moves' | 'history'>;
   files: FileStore;
   clock: Clock;
   connectivity: Connectivity;

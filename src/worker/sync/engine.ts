@@ -178,7 +178,10 @@ export class SyncEngine {
         free--;
       }
     }
-    const nextCleanup = Math.min(...this.cleanupNotBefore.values()) - now;
+    // Only looks still to come count: one whose time has passed was launched now, or is when a slot frees
+    // (which wakes the loop), or is a job's no longer waiting (stopped). Counting those made every turn
+    // due at once: a loop that never slept, for as long as an upload held the slot or for good.
+    const nextCleanup = Math.min(...[...this.cleanupNotBefore.values()].filter((t) => t > now)) - now;
     return Math.min(msUntilDue(await schedule.nextAttemptAt(), now), Math.max(0, nextCleanup));
   }
 

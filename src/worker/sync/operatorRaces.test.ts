@@ -99,6 +99,16 @@ async function fileSent(r: RaceRig, jobId: string, seq: number): Promise<void> {
   }
 }
 
+/** Until the NAS's proxy has seen `method` on a path ending in `pathEnd`. */
+async function requestSeen(r: RaceRig, method: string, pathEnd: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  const seen = () => r.nas.proxy.log.some((l) => l.startsWith(`${method} `) && decodeURIComponent(l).endsWith(pathEnd));
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error(`${method} …${pathEnd} never reached the NAS`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
 /** Once the engine no longer works on the job, a whole turn of its loop: what it would do, it has done. */
 async function settled(r: RaceRig, jobId: string): Promise<void> {
   while (r.engine.status().activeJobs.includes(jobId)) await new Promise((res) => setTimeout(res, 10));
@@ -145,6 +155,8 @@ async function reach(r: RaceRig, moment: Moment, runName: string, run: Run): Pro
   await held.arrived;
   // The other file's lane finishes first: then the held step is all that is in flight.
   if (['PUT', 'between files', 'MOVE'].includes(moment)) await fileSent(r, jobId, 0);
+  // Verify reads the files back side by side: the other file's read-back has reached the NAS too.
+  if (moment === 'verify GET') await requestSeen(r, 'GET', `${folderOf(runName)}/second.csv`);
   if (moment === 'reaper') await waitFor(r, jobId, 'CLEANUP_ELIGIBLE', (j) => j?.state === 'cleanup_eligible');
   return { jobId, held };
 }

@@ -4,7 +4,7 @@ import { formatFailure } from '../../shared/failures';
 import { historyExpired, retentionOver } from '../../shared/retention';
 import type { Settings } from '../../shared/settings';
 import { SyncJobState } from '../../shared/state';
-import { confirmNasCopy, NasCopyChanged } from './confirmNasCopy';
+import { confirmNasCopy, NasCopyChanged, NasElsewhere } from './confirmNasCopy';
 import type { SyncContext } from './deps';
 import { moveJob, recordFailure } from './jobs';
 
@@ -38,6 +38,7 @@ async function checkThenFree(ctx: SyncContext, job: SyncJobRow): Promise<void> {
   try {
     await confirmNasCopy(ctx, job);
   } catch (err) {
+    if (err instanceof NasElsewhere) await sayOnce(ctx, job.id, err.message);
     if (!(err instanceof NasCopyChanged || err instanceof NasConflictError)) throw err;
     await ctx.deps.stores.claims.release(job.id, err.message);
     await recordFailure(ctx, job.id, [SyncJobState.CLEANUP_ELIGIBLE], formatFailure('nas_copy_changed', err.message), true);
@@ -48,6 +49,12 @@ async function checkThenFree(ctx: SyncContext, job: SyncJobRow): Promise<void> {
   await moveJob(ctx, job.id, eligible, SyncJobState.CLEANUP_ELIGIBLE, {}, { kind: 'local-delete' });
   await ctx.deps.files.deleteRun(job.id);
   await moveJob(ctx, job.id, eligible, SyncJobState.CLEANED, {}, { kind: 'cleaned' });
+}
+
+/** A 'kept' line in the run's history, unless its last line already says the same. */
+async function sayOnce(ctx: SyncContext, jobId: string, why: string): Promise<void> {
+  const last = (await ctx.deps.stores.history.listEvents(jobId)).at(-1);
+  if (last?.kind !== 'kept' || last.detail !== why) await ctx.deps.stores.history.addEvent(jobId, 'kept', why);
 }
 
 async function forgetOldJobs(ctx: SyncContext, settings: Settings, now: number): Promise<void> {

@@ -13,6 +13,7 @@ import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
 import { progressMeter } from './progress';
 import { readBackSha256 } from './readBack';
+import { FILE_CONCURRENCY, inLanes } from './upload';
 
 // The verify phase: the run on the NAS is checked against the device's list (its claim, sizes, then
 // checksums when the settings say so), the manifest is written, and the pass is counted.
@@ -37,6 +38,7 @@ export async function verifyPass(ctx: SyncContext, job: SyncJobRow): Promise<Syn
   await writeManifest(dav, folder, job.id, expected, ctx.signal);
   const outcome = verifyPassOutcome(job.verify_passes, settings.verifyPasses);
   const verifiedAt = outcome.state === SyncJobState.VERIFIED ? formatInstant(ctx.deps.clock.now()) : null;
+  await ctx.deps.stores.claims.verifiedOn(job.id, settings.nasUrl);
   return moveJob(
     ctx,
     job.id,
@@ -69,7 +71,10 @@ async function deleteOwnTemporaries(
   }
 }
 
-/** Reads every file back from the NAS and throws VerifyMismatchError naming those whose SHA-256 differs. */
+/**
+ * Reads every file back from the NAS, FILE_CONCURRENCY at a time (one after the other, a run of small
+ * files waits a round trip per file), and throws VerifyMismatchError naming those whose SHA-256 differs.
+ */
 async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, folder: string[], expected: RunFile[]): Promise<void> {
   const meter = progressMeter(
     ctx.deps,
@@ -79,12 +84,13 @@ async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, f
   );
   const bad: RunFile[] = [];
   let bytesDone = 0;
-  for (const f of expected) {
+  await inLanes(expected, FILE_CONCURRENCY, async (f) => {
     const sha = await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal, (n) => meter((bytesDone += n)));
     if (sha !== f.sha256) bad.push(f);
-  }
+  });
   meter(bytesDone, true);
   if (bad.length) {
+    bad.sort((a, b) => a.seq - b.seq);
     throw new VerifyMismatchError(
       `checksum differs on the NAS: ${bad.map((f) => f.rel_path).join(', ')}`,
       bad.map((f) => f.rel_path),
