@@ -1,10 +1,12 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/test.ts';
 import { jobRowByName, openApp, showView } from './fixtures/queuePage.ts';
 import { E2E_NAS_ROOT } from '../test/support/paths.ts';
+import { facts } from '../test/support/deviceFacts.ts';
+import { buildDeviceReport } from '../src/shared/deviceReport.ts';
 
 // Every view at tablet portrait and landscape: an accessibility check with axe (no serious or critical
 // violation) and a screenshot. `npm run screenshots` writes them to docs/screenshots/ for the README.
@@ -105,6 +107,26 @@ async function seed(page: Page): Promise<void> {
   expect(res).toEqual({ ok: true, verified: 'verified' });
 }
 
+/** Two more tablets on the NAS, as the Lab view reads them: one away for three days with failures and a full device, and a file that is not a device's. */
+function otherDevices(): void {
+  const dir = join(E2E_NAS_ROOT, '.exlab-sync', 'devices');
+  mkdirSync(dir, { recursive: true });
+  const day = 24 * 3600_000;
+  const away = buildDeviceReport(
+    {
+      ...facts,
+      deviceId: 'b7e1c0de-0000-4000-8000-000000000002',
+      deviceName: 'tablet-qc-2 (cold room)',
+      lastSyncAt: new Date(Date.now() - 4 * day).toISOString(),
+      oldestUnsyncedAt: new Date(Date.now() - 5 * day).toISOString(),
+      storage: { usedBytes: 61_500_000_000, quotaBytes: 64_000_000_000, persistent: false },
+    },
+    Date.now() - 3 * day,
+  );
+  writeFileSync(join(dir, `${away.deviceId}.json`), JSON.stringify(away, null, 2));
+  writeFileSync(join(dir, 'notes.json'), 'written by hand, not by a device');
+}
+
 /** Resize, then wait until the page has laid out and painted at the new size and its transitions have ended. */
 async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
   await page.setViewportSize({ width: size.width, height: size.height });
@@ -171,5 +193,12 @@ for (const scheme of ['light', 'dark'] as const) {
 
     await showView(page, 'Settings');
     await check(page, `settings${suffix}`);
+
+    otherDevices();
+    await showView(page, 'Lab');
+    await expect(page.getByTestId('lab-device')).toHaveCount(3);
+    await expect(page.getByTestId('lab-device').first()).toHaveAttribute('data-attention', 'unsynced-old failures storage-full not-seen');
+    await page.getByTestId('lab-device').first().getByText('Failed runs (1)').click();
+    await check(page, `lab${suffix}`);
   });
 }

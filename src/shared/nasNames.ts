@@ -12,3 +12,9 @@ export const manifestTempName = (jobId: string): string => `.exlab-part-${jobId}
 
 /** The temporary the claim file is PUT to. */
 export const claimTempName = (jobId: string): string => `.exlab-part-${jobId}-claim`;
+
+/**
+ * The app's own folder at the NAS root (each device's state file is in `devices/` below it). No run
+ * folder may have this name: nasPath.ts safeSegment renames a segment that would.
+ */
+export const LAB_FOLDER = '.exlab-sync';

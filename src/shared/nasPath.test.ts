@@ -74,3 +74,12 @@ test('invisible characters (zero-width, word joiner, BOM, bidi marks and overrid
   }
   expect(() => safeSegment('\u200b\u200b', 'The run name')).toThrow(NasPathError);
 });
+
+test("no run folder is the app's own folder at the NAS root, in any case or escaped", () => {
+  for (const name of ['.exlab-sync', '.EXLAB-SYNC', '.exlab-sync. ', '%2eexlab-sync']) {
+    expect(safeSegment(name, 'x').toLowerCase()).not.toBe('.exlab-sync');
+  }
+  expect(nasPathFromTemplate('{equipment_id}/{run_name}', { ...fields, equipment_id: '.exlab-sync' })[0]).toBe('_.exlab-sync');
+  expect(nasPathFromTemplate('.exlab-sync/{run_name}', fields)[0]).toBe('_.exlab-sync');
+  expect(safeSegment('.exlab-sync-notes', 'x')).toBe('.exlab-sync-notes');
+});

@@ -1,6 +1,7 @@
 // Turning user text (equipment id, run name, file paths) into NAS path segments that cannot leave the
 // run's folder: separators, dot segments, control and invisible characters never survive.
 
+import { LAB_FOLDER } from './nasNames';
 import { INVISIBLE } from './runInput';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
@@ -17,7 +18,20 @@ export class NasPathError extends Error {
 
 /** One safe segment from a name, or a NasPathError saying why the name cannot be used. */
 export function safeSegment(name: string, what: string): string {
-  return cleanSegment(name.replace(/[/\\]/g, '_'), name, what, MAX_FOLDER_SEGMENT_BYTES);
+  const s = cleanSegment(name.replace(/[/\\]/g, '_'), name, what, MAX_FOLDER_SEGMENT_BYTES);
+  // The app's own folder (the devices' state files) is never a run's, in any case a share may fold.
+  return isLabFolder(s) ? `_${s}` : s;
+}
+
+/** The name itself, or as a server that decodes a path once more would read it ("%2eexlab-sync"). */
+function isLabFolder(segment: string): boolean {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // Not valid escapes: no server decodes it into anything else.
+  }
+  return [segment, decoded].some((s) => s.toLowerCase() === LAB_FOLDER);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Match, Switch } from 'solid-js';
 import { AppUpdateBanner, OwnershipBanner, StatusBar, TabBar } from './components';
-import { JobPage, NewRunPage, ProblemsPage, QueuePage, SettingsPage } from './pages';
+import { JobPage, LabPage, NewRunPage, ProblemsPage, QueuePage, SettingsPage } from './pages';
+import { DeviceBadge } from './components/DeviceBadge';
 import { StoreProvider, useStore } from './store';
 import { createRoute } from './store/createRoute';
 import { fromDataTransfer } from './store/pickedFiles';
@@ -20,6 +21,7 @@ function Shell() {
     >
       <header class="top">
         <h1>exlab-sync</h1>
+        <DeviceBadge />
         <span class="owner-state" data-testid="ownership" data-status={store.ownership().status}>
           {store.ownership().status === 'owner' ? 'Queue open in this tab' : ''}
         </span>
@@ -41,6 +43,9 @@ function Shell() {
           </Match>
           <Match when={route().view === 'settings'}>
             <SettingsPage />
+          </Match>
+          <Match when={route().view === 'lab'}>
+            <LabPage />
           </Match>
           <Match when={route().view === 'job' && (route() as { jobId: string }).jobId}>{(jobId) => <JobPage jobId={jobId()} />}</Match>
         </Switch>

@@ -10,6 +10,8 @@ import type { PageSettings, SettingsPatch } from '../shared/settings';
 import type { EngineStatus, Progress } from './sync/deps';
 import type { Diagnosis } from './sync/testConnection';
 import type { WorkerDiagnostics } from './api/diagnostics';
+import type { DeviceIdentity } from './lab/deviceIdentity';
+import type { LabRow } from '../shared/labOrder';
 
 export type { JobEvent } from './db/history';
 export type { SyncJobRow } from './db/jobRows';
@@ -23,6 +25,20 @@ export type { Diagnosis } from './sync/testConnection';
 export type { WorkerDiagnostics } from './api/diagnostics';
 export type { DiagnosisCode } from '../shared/diagnosis';
 export type { RefusalCode } from '../shared/refusals';
+export type { DeviceIdentity } from './lab/deviceIdentity';
+export type { Attention, LabRow } from '../shared/labOrder';
+export type { DeviceReport } from '../shared/deviceReport';
+
+/** The Lab view: every device's file on the NAS, what needs attention first. */
+export interface LabView {
+  /** The worker's clock when this was made (ISO): ages are counted from it. */
+  now: string;
+  /** When the rows were read from the NAS (ISO); null when they never were. */
+  readAt: string | null;
+  rows: LabRow[];
+  /** Why the NAS could not be read now (the rows are then the last copy), or null. */
+  unreachable: string | null;
+}
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */
 export type Ownership = { status: 'starting' } | { status: 'owner' } | { status: 'elsewhere' } | { status: 'error'; message: string };
@@ -105,4 +121,10 @@ export interface WorkerApi {
   prepareForUpdate(): Promise<Result<void>>;
   /** Undo prepareForUpdate (the user put the update off). */
   resumeAfterUpdateDeclined(): Promise<Result<void>>;
+  /** This device's id and name (the name is in the header, each run's claim and the Lab view). */
+  device(): Promise<Result<DeviceIdentity>>;
+  /** Rename this device; refused with what to do when the name cannot be used (empty, too long, control characters). */
+  setDeviceName(name: string): Promise<Result<DeviceIdentity>>;
+  /** Every device's state as the NAS has it (this device's written first), or the last copy read when the NAS cannot be reached. */
+  lab(): Promise<Result<LabView>>;
 }

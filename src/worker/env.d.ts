@@ -8,3 +8,6 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv;
 }
+
+/** The app's version, set at build time (vite.config.ts); written into this device's file on the NAS. */
+declare const __APP_VERSION__: string;

@@ -18,12 +18,17 @@ import { createPolicyBlocks } from './policyBlocks';
 import { createDavClient } from './webdav/client';
 import { xhrUpload } from './webdav/upload';
 import { createTestHooks } from './testHooks';
+import { type DeviceIdentity, loadDeviceIdentity, saveDeviceIdentity } from './lab/deviceIdentity';
+import { DevicePublisher } from './lab/devicePublisher';
+import { MAX_FAILED_LISTED, type DeviceFacts } from '../shared/deviceReport';
 
 const listeners = new Set<(event: WorkerEvent) => void>();
 let ownership: Ownership = { status: 'starting' };
 let stores: Stores | null = null;
 let engine: SyncEngine | null = null;
 let pool: SAHPoolUtil | null = null;
+let identity: DeviceIdentity | null = null;
+let publisher: DevicePublisher | null = null;
 const defaults = defaultSettings(self.location.origin);
 let settings: Settings = defaults;
 let passwordState: PasswordState = 'not-set';
@@ -65,8 +70,10 @@ function jobsChanged(ids: string[]): void {
   }, CHANGES_COALESCE_MS);
 }
 
+// Moved only by the e2e build's test hooks (a device "a day later"); 0 in the shipped app.
+let clockShiftMs = 0;
 const clock: Clock = {
-  now: () => Date.now(),
+  now: () => Date.now() + clockShiftMs,
   // The wake-up listener goes when the timer fires: the signal is composed with the engine's long-lived
   // stop signal, and a composed signal with a listener lives (with the listener) as long as its sources.
   sleep: (ms, signal) =>
@@ -94,6 +101,8 @@ const connectivity: Connectivity = {
     connection?.addEventListener?.('change', listener);
   },
 };
+// Back online: this device's file is written again soon.
+connectivity.onChange(() => publisher?.changed());
 
 const davFor = (s: Settings, signal?: AbortSignal) =>
   createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: xhrUpload, signal });
@@ -107,13 +116,19 @@ async function openQueue(): Promise<void> {
       if (!pool) pool = await installPool();
       else if (pool.isPaused()) await pool.unpauseVfs();
       const opened = createStores(() => openDatabase(pool!), {
-        onCommit: jobsChanged,
+        onCommit: (ids) => {
+          // A write with no job (settings) changes nothing the device file says.
+          if (ids.length) publisher?.changed();
+          jobsChanged(ids);
+        },
       });
       await opened.queue.init();
       await sweepOrphans(opened);
       ({ settings, passwordState } = await loadSettings(opened.settings, vault, defaults));
+      identity = await loadDeviceIdentity(opened.settings);
       stores = opened;
       engine = new SyncEngine({
+        device: () => identity,
         stores: opened,
         files,
         clock,
@@ -121,9 +136,14 @@ async function openQueue(): Promise<void> {
         settings: () => settings,
         dav: davFor,
         onProgress: (progress) => emit({ type: 'progress', progress }),
-        onStatus: (status) => emit({ type: 'engine', status }),
+        onStatus: (status) => {
+          publisher?.changed();
+          emit({ type: 'engine', status });
+        },
       });
       engine.start();
+      publisher = createPublisher(opened);
+      publisher.start();
       emit({ type: 'jobs-changed', ids: [] });
       return;
     } catch (err) {
@@ -141,7 +161,37 @@ async function sweepOrphans(s: Stores): Promise<void> {
   for (const id of folders) if (!known.has(id)) await files.deleteRun(id);
 }
 
+/** Keeps this device's state file on the NAS current (lab/devicePublisher.ts). */
+function createPublisher(s: Stores): DevicePublisher {
+  return new DevicePublisher({
+    clock,
+    online: () => navigator.onLine,
+    dav: (signal) => davFor(settings, signal),
+    log: (message) => console.warn(message),
+    facts: async (): Promise<DeviceFacts> => {
+      const queue = await s.deviceFacts.queueFacts(MAX_FAILED_LISTED);
+      const engineError = engine?.status().engineError ?? null;
+      return {
+        deviceId: identity!.id,
+        deviceName: identity!.name,
+        appVersion: __APP_VERSION__,
+        ...queue,
+        storage: await storageFacts(),
+        lastError: engineError ? { message: engineError, at: new Date(clock.now()).toISOString() } : queue.lastError,
+      };
+    },
+  });
+}
+
+async function storageFacts(): Promise<DeviceFacts['storage']> {
+  const { quota, usage } = await navigator.storage.estimate();
+  const persistent = await navigator.storage.persisted().catch(() => null);
+  return { usedBytes: usage ?? null, quotaBytes: quota ?? null, persistent };
+}
+
 async function closeQueue(): Promise<void> {
+  await publisher?.stop();
+  publisher = null;
   await engine?.stop();
   engine = null;
   const closing = stores;
@@ -173,7 +223,7 @@ const deps: ApiDeps = {
   appOrigin: self.location.origin,
   blockedByPolicy: (url) => policyBlocks.blockedFor(url),
   dav: davFor,
-  now: () => Date.now(),
+  now: () => clock.now(),
   async freeBytes() {
     const { quota, usage } = await navigator.storage.estimate();
     return quota === undefined || usage === undefined ? null : quota - usage;
@@ -181,6 +231,23 @@ const deps: ApiDeps = {
   ownership: () => ownership,
   subscribe: (listener) => listeners.add(listener),
   takeOver: async () => lock.requestHandOver(),
+  device: () => (stores ? identity : null),
+  async renameDevice(name) {
+    const next = { id: identity!.id, name };
+    await saveDeviceIdentity(stores!.settings, next);
+    identity = next;
+    publisher?.changed();
+    return next;
+  },
+  publishNow: async () => (publisher ? publisher.publishNow() : false),
+  // Only the e2e build can move the clock (its test hooks); the shipped one has no way to.
+  shiftClock:
+    import.meta.env.MODE === 'e2e'
+      ? (ms) => {
+          clockShiftMs += ms;
+          engine?.wake();
+        }
+      : undefined,
 };
 
 // The test hooks ride along only in a build made with `--mode e2e`: the build replaces MODE, so the

@@ -31,6 +31,8 @@ export interface TestHooks {
    * started what it may. A test proves "the engine chose to wait" with it, not with a sleep.
    */
   engineTurn(): Promise<Result<void>>;
+  /** Move this worker's clock forward by `ms` (a device seen "a day later"); what it writes is stamped with it. */
+  shiftClock(ms: number): Promise<void>;
 }
 
 // C0/C1 controls and bidirectional overrides make a name display as something it is not.
@@ -66,6 +68,9 @@ export function createTestHooks(deps: ApiDeps): TestHooks {
           if (!isLegalMove(job.state, to)) throw new IllegalMoveError(`a ${job.state} job cannot move to ${to}`);
         }),
       );
+    },
+    async shiftClock(ms) {
+      deps.shiftClock?.(ms);
     },
   };
 }

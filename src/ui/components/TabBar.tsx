@@ -7,6 +7,7 @@ const TABS = [
   { view: 'new', label: 'New run' },
   { view: 'problems', label: 'Problems' },
   { view: 'settings', label: 'Settings' },
+  { view: 'lab', label: 'Lab' },
 ] as const;
 
 /** The app's views; Problems carries the number of failed runs. */

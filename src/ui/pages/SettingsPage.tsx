@@ -1,4 +1,5 @@
 import { DiagnosticsDownload, SettingsPanel } from '../components';
+import { DeviceNameField } from '../components/DeviceNameField';
 
 /** The NAS connection and how runs are synced. */
 export function SettingsPage() {
@@ -7,6 +8,7 @@ export function SettingsPage() {
       <h2 class="view-title">Settings</h2>
       <SettingsPanel />
       <DiagnosticsDownload />
+      <DeviceNameField />
     </>
   );
 }

@@ -1,12 +1,13 @@
 import { createSignal, onCleanup } from 'solid-js';
 
 /** The views of the app; each has a hash of its own so the back button and a reload keep the place. */
-export type Route = { view: 'queue' } | { view: 'new' } | { view: 'problems' } | { view: 'settings' } | { view: 'job'; jobId: string };
+export type Route =
+  { view: 'queue' } | { view: 'new' } | { view: 'problems' } | { view: 'settings' } | { view: 'lab' } | { view: 'job'; jobId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   if (parts[0] === 'job' && parts[1]) return { view: 'job', jobId: decodeJobId(parts[1]) };
-  if (parts[0] === 'new' || parts[0] === 'problems' || parts[0] === 'settings') return { view: parts[0] };
+  if (parts[0] === 'new' || parts[0] === 'problems' || parts[0] === 'settings' || parts[0] === 'lab') return { view: parts[0] };
   return { view: 'queue' };
 }
 

@@ -67,6 +67,9 @@ test('the shipped API offers the operator only Retry, Stop syncing, Record failu
       'updateSettings',
       'testConnection',
       'diagnostics',
+      'device',
+      'setDeviceName',
+      'lab',
     ].sort(),
   );
   for (const gone of ['move', 'enqueue', 'enqueueMany', 'testHooks']) expect(api, gone).not.toHaveProperty(gone);

@@ -6,7 +6,7 @@ import type { FileStore } from '../files/store';
 import type { PasswordState, Settings } from '../../shared/settings';
 import type { SyncEngine } from '../sync/engine';
 import type { DavClient } from '../webdav/client';
-import type { Ownership, WorkerEvent } from '../contract';
+import type { DeviceIdentity, Ownership, WorkerEvent } from '../contract';
 
 /** What the facade is built from; main.ts passes the worker's parts, a test passes its own. */
 export interface ApiDeps {
@@ -29,6 +29,14 @@ export interface ApiDeps {
   ownership: () => Ownership;
   subscribe: (listener: (event: WorkerEvent) => void) => void;
   takeOver: () => Promise<void>;
+  /** This device's identity while this tab owns the queue, else null. */
+  device?: () => DeviceIdentity | null;
+  /** Store a new (checked) name for this device. */
+  renameDevice?: (name: string) => Promise<DeviceIdentity>;
+  /** Write this device's file to the NAS now, when online; never throws. */
+  publishNow?: () => Promise<boolean>;
+  /** Move the worker's clock (e2e build only, through its test hooks). */
+  shiftClock?: (ms: number) => void;
 }
 
 /**

@@ -5,6 +5,7 @@ import * as app from './app';
 import * as diagnostics from './diagnostics';
 import type { ApiDeps } from './deps';
 import * as intake from './intake';
+import * as lab from './lab';
 import * as listing from './listing';
 import * as operator from './operatorActions';
 import * as settings from './settings';
@@ -40,5 +41,9 @@ export function createWorkerApi(deps: ApiDeps): WorkerApi {
     updateSettings: (patch) => settings.updateSettings(deps, patch),
     testConnection: (typed) => settings.testConnection(deps, typed),
     diagnostics: () => diagnostics.diagnostics(deps),
+
+    device: () => lab.device(deps),
+    setDeviceName: (name) => lab.setDeviceName(deps, name),
+    lab: () => lab.lab(deps),
   };
 }

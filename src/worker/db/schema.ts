@@ -74,6 +74,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
         FROM settings WHERE key = 'nasUrl')
       WHERE verified_on IS NULL AND job_id IN (SELECT id FROM jobs WHERE state IN ('verified', 'cleanup_eligible'))`,
   ],
+  // The last copy of the NAS's devices folder this device read, for the Lab view while the NAS is away.
+  ['CREATE TABLE IF NOT EXISTS lab_cache (id INTEGER PRIMARY KEY CHECK (id = 1), read_at TEXT NOT NULL, entries TEXT NOT NULL)'],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,8 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
 import { BulkJobs } from './bulk';
 import { NasClaims } from './claims';
+import { DeviceFactsStore } from './deviceFacts';
+import { LabCache } from './labCache';
 import { JobMoves } from './jobMoves';
 import { History } from './history';
 import { Listing } from './listing';
@@ -23,6 +25,8 @@ export interface Stores {
   bulk: BulkJobs;
   claims: NasClaims;
   moves: JobMoves;
+  deviceFacts: DeviceFactsStore;
+  labCache: LabCache;
 }
 
 export interface StoresOptions {
@@ -45,5 +49,7 @@ export function createStores(openDb: () => Database | Promise<Database>, options
     bulk: new BulkJobs(runner, clock),
     claims: new NasClaims(runner, clock),
     moves: new JobMoves(runner, clock),
+    deviceFacts: new DeviceFactsStore(runner),
+    labCache: new LabCache(runner),
   };
 }

@@ -19,7 +19,10 @@ export interface ClaimFile {
   app: 'exlab-sync';
   jobId: string;
   token: string;
+  /** The device's name, as set in Settings when the run claimed its folder. */
   device: string | null;
+  /** The device's id: its state file is `.exlab-sync/devices/<deviceId>.json` at the NAS root. */
+  deviceId: string | null;
   equipmentId: string;
   claimedAt: string;
 }
@@ -31,7 +34,7 @@ const MAX_CANDIDATES = 100;
 export interface ClaimContext {
   dav: DavClient;
   claims: NasClaims;
-  device: string | null;
+  device: { id: string; name: string } | null;
   nowIso: () => string;
 }
 
@@ -91,7 +94,8 @@ async function writeClaim(ctx: ClaimContext, job: SyncJobRow, claim: NasClaim, f
     app: 'exlab-sync',
     jobId: job.id,
     token: claim.token,
-    device: ctx.device,
+    device: ctx.device?.name ?? null,
+    deviceId: ctx.device?.id ?? null,
     equipmentId: job.equipment_id,
     claimedAt: ctx.nowIso(),
   };

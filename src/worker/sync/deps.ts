@@ -48,8 +48,8 @@ export interface EngineDeps {
   settings: () => Settings;
   /** A client for the NAS in `settings`; `signal` aborts its requests in flight. */
   dav: (settings: Settings, signal?: AbortSignal) => DavClient;
-  /** This device's name, written into each run's claim on the NAS; null when none is set. */
-  device?: () => string | null;
+  /** This device's id and name, written into each run's claim on the NAS and its history; null when unknown. */
+  device?: () => { id: string; name: string } | null;
   onProgress?: (p: Progress) => void;
   onStatus?: (s: EngineStatus) => void;
 }

@@ -23,14 +23,24 @@ export const FILE_CONCURRENCY = 6;
 /** Take a QUEUED job through its upload; returns the job, AWAITING_VERIFY. */
 export async function sendRun(ctx: SyncContext, job: SyncJobRow): Promise<SyncJobRow> {
   const lastAttemptAt = formatInstant(ctx.deps.clock.now());
-  let running = await moveJob(ctx, job.id, [SyncJobState.QUEUED], SyncJobState.RUNNING, { lastAttemptAt }, { kind: 'upload-started' });
+  const device = ctx.deps.device?.() ?? null;
+  // The history names the device that sent the run, as its claim on the NAS does.
+  const detail = device ? `from device "${device.name}" (${device.id})` : null;
+  let running = await moveJob(
+    ctx,
+    job.id,
+    [SyncJobState.QUEUED],
+    SyncJobState.RUNNING,
+    { lastAttemptAt },
+    { kind: 'upload-started', detail },
+  );
   const all = await listRunFiles(ctx, job.id);
   // A job queued with no files (a by-path job of an older version) has nothing of its own on the NAS:
   // sending "nothing" would verify an empty run and write an empty manifest over someone's folder.
   if (!all.length) throw new NoFilesError(`job ${job.id} has no files on this device`);
   const dav = ctx.deps.dav(ctx.deps.settings(), ctx.signal);
   running = await claimRunFolder(
-    { dav, claims: ctx.deps.stores.claims, device: ctx.deps.device?.() ?? null, nowIso: () => formatInstant(ctx.deps.clock.now()) },
+    { dav, claims: ctx.deps.stores.claims, device, nowIso: () => formatInstant(ctx.deps.clock.now()) },
     running,
   );
   // Listed again: a folder claimed afresh has just had every file marked to be sent.

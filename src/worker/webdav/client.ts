@@ -8,6 +8,7 @@ import { createCollections, makeCollection } from './mkcol';
 import { moveFile } from './move';
 import { listFilesDeep, propfind, statFile } from './propfind';
 import { putFile } from './put';
+import { replaceOwnFile } from './replaceOwn';
 
 export interface DavOptions {
   baseUrl: string;
@@ -37,6 +38,8 @@ export function createDavClient(options: DavOptions) {
     makeCollection: (path: DavPath) => makeCollection(ctx, path),
     putFile: (path: DavPath, body: Blob, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
     moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
+    /** Only onto this device's own file in `.exlab-sync/devices/`: it replaces what is there. */
+    replaceOwnFile: (from: DavPath, to: DavPath) => replaceOwnFile(ctx, from, to),
     propfind: (path: DavPath, depth: 0 | 1, collection = true) => propfind(ctx, path, depth, collection),
     listFilesDeep: (path: DavPath) => listFilesDeep(ctx, path),
     statFile: (path: DavPath) => statFile(ctx, path),
