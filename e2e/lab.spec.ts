@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,7 +12,11 @@ import { E2E_NAS_ROOT } from '../test/support/paths.ts';
 // stays away is shown as not seen since its last file; a NAS that cannot be read shows the last copy.
 
 const HOUR = 3600_000;
-const deviceFile = (id: string) => JSON.parse(readFileSync(join(E2E_NAS_ROOT, '.exlab-sync', 'devices', `${id}.json`), 'utf8'));
+// This lab's own NAS folder: every tablet of every other spec publishes to the shared NAS root, and
+// the Lab view lists every device there.
+const LAB = `lab-spec-${process.pid}-${Date.now()}`;
+const labRoot = join(E2E_NAS_ROOT, LAB);
+const deviceFile = (id: string) => JSON.parse(readFileSync(join(labRoot, '.exlab-sync', 'devices', `${id}.json`), 'utf8'));
 const fileOrNull = (id: string) => {
   try {
     return deviceFile(id);
@@ -46,6 +50,7 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
   test.setTimeout(180_000);
   const profiles = [mkdtempSync(join(tmpdir(), 'exlab-lab-a-')), mkdtempSync(join(tmpdir(), 'exlab-lab-b-'))];
   const browsers: RealChromium[] = [];
+  mkdirSync(labRoot, { recursive: true });
   try {
     const pages: Page[] = [];
     for (const profile of profiles) {
@@ -53,6 +58,11 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
       browsers.push(chromium);
       const page = await chromium.context.newPage();
       await openApp(page, baseURL, { paused: true });
+      const moved = await page.evaluate(async (folder) => {
+        const api = (globalThis as any).exlabApi;
+        return api.updateSettings({ nasUrl: `${(await api.getSettings()).value.nasUrl}${folder}/` });
+      }, LAB);
+      expect(moved.ok).toBe(true);
       pages.push(page);
     }
     const [a, b] = pages;
@@ -80,7 +90,7 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
 
     // The claim of A's run and its history name the device.
     const jobA = (await a.evaluate((id) => (globalThis as any).exlabApi.get(id), runsA[0])).value;
-    const claim = JSON.parse(readFileSync(join(E2E_NAS_ROOT, jobA.nas_path, '.exlab-claim.json'), 'utf8'));
+    const claim = JSON.parse(readFileSync(join(labRoot, jobA.nas_path, '.exlab-claim.json'), 'utf8'));
     expect(claim).toMatchObject({ device: 'bench tablet A', deviceId: idA });
     const history = (await a.evaluate((id) => (globalThis as any).exlabApi.history(id), runsA[0])).value;
     expect(history.find((e: { kind: string }) => e.kind === 'upload-started').detail).toBe(`from device "bench tablet A" (${idA})`);
@@ -138,5 +148,6 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
   } finally {
     for (const b of browsers) await b.close().catch(() => undefined);
     for (const p of profiles) rmSync(p, { recursive: true, force: true });
+    rmSync(labRoot, { recursive: true, force: true });
   }
 });
