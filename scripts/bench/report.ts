@@ -45,7 +45,7 @@ function bigFileTable(rows: TransferRow[]): string[] {
         `| ${r.run.label} | ${r.link.name} | ${phase} | ${MBps(b, appMs)} | ${ref} ${MBps(b, refMs)} | ${goal(refMs / appMs, min)} |`,
       );
     line('upload', r.app.uploadMs, 'curl PUT + MOVE', r.curl.uploadMs, 0.9);
-    line('verify', r.app.verifyMs, 'curl GET | sha256sum', r.curl.verifyMs, 0.8);
+    line('verify', r.app.verifyMs, 'curl GET, sha256sum', r.curl.verifyMs, 0.8);
     if (r.plainCopyMs !== undefined) line('intake', r.app.intakeMs, 'dd copy, fsync', r.plainCopyMs, 0.8);
     if (r.embedded) {
       out.push(
