@@ -1,13 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { SyncJobState } from '../../src/shared/state';
-import type { NasServer } from './nasServers';
+import { type NasKind, type NasServer, startNas } from './nasServers';
 import type { RaceRig } from './raceRig';
 
-// Helpers of the red-team tests of the cleanup path and NAS moves (src/worker/sync/redTeamCleanup and
-// redTeamNasMove): a verified run, the engine's turns until a job is decided, the device copy, and
+// Helpers of the tests of the cleanup path and NAS moves (src/worker/sync/redTeamCleanup, redTeamNasMove
+// and nasChangeVerified): a verified run, the engine's turns until a job is decided, the device copy, and
 // another tablet's run at the same path.
+
+/**
+ * Call at the top of a test file: two real WebDAV servers (the NAS a run goes to, and another), started
+ * before its tests and stopped after them.
+ */
+export function twoNases(otherKind: NasKind): { nas: NasServer; other: NasServer } {
+  let dir = '';
+  const servers = {} as { nas: NasServer; other: NasServer };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'exlab-cleanup-'));
+    servers.nas = await startNas('embedded', join(dir, 'one'));
+    servers.other = await startNas(otherKind, join(dir, 'two'));
+  });
+  afterAll(async () => {
+    await servers.nas?.stop();
+    await servers.other?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return servers;
+}
 
 /** A short pause between two looks at a condition that must become true (a poll, not a conclusion). */
 export const pollInterval = () => new Promise((res) => setTimeout(res, 10));

@@ -1,50 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type RaceRig, createRaceRig } from '../../../test/support/raceRig';
-import { type NasServer, startNas } from '../../../test/support/nasServers';
+import { expect, test } from 'vitest';
+import { deviceCopy, twoNases, verifiedRun } from '../../../test/support/cleanupRig';
+import { createRaceRig } from '../../../test/support/raceRig';
 import { SyncJobState } from '../../shared/state';
 
 // A run VERIFIED on one NAS, its retention not over, when the NAS settings change: the check before its
 // device copy is freed must look where the run went, never at the NAS the settings name now (it found no
 // claim there and failed the run as "changed on the NAS", though its copy was whole where it went).
 
-let dir: string;
-let nas: NasServer;
-let other: NasServer;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'exlab-naschange-'));
-  nas = await startNas('embedded', join(dir, 'one'));
-  other = await startNas('embedded', join(dir, 'two'));
-});
-afterAll(async () => {
-  await nas.stop();
-  await other.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function verifiedRun(r: RaceRig, runName: string): Promise<{ id: string; body: Buffer }> {
-  const body = randomBytes(2000);
-  const added = await r.api.addRun({ equipmentId: 'hplc-01', runName, files: [{ relPath: 'a.csv', file: new Blob([body]) }] });
-  if (!added.ok) throw new Error(added.error.message);
-  const id = added.value.id;
-  for (let j = await r.stores.queue.getById(id); j?.state !== 'verified'; j = await r.stores.queue.getById(id)) {
-    if (j?.state === 'failed') throw new Error(`the run failed: ${j.last_error}`);
-    await new Promise((res) => setTimeout(res, 10)); // a poll for the state, not a conclusion
-  }
-  return { id, body };
-}
-
-/** The run's one file as the device holds it. */
-async function deviceCopy(r: RaceRig, id: string): Promise<Buffer> {
-  const [file] = await r.stores.runFiles.listFiles(id);
-  return readFileSync(join(r.deviceRoot, id, `f${file.seq}`));
-}
+const servers = twoNases('embedded');
 
 test('a run verified on a NAS of another origin keeps its device copy, is not failed, and is freed once the settings name that NAS again', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body } = await verifiedRun(r, 'verified-then-moved');
     const oldUrl = r.settings.nasUrl;
@@ -55,7 +23,7 @@ test('a run verified on a NAS of another origin keeps its device copy, is not fa
     let job = await r.stores.queue.getById(id);
     expect(job?.state).toBe(SyncJobState.CLEANUP_ELIGIBLE);
     expect(job?.last_error ?? '').toBe('');
-    expect((await deviceCopy(r, id)).equals(body)).toBe(true);
+    expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
     const events = await r.stores.history.listEvents(id);
     expect(events.filter((e) => e.kind === 'kept').map((e) => e.detail)).toEqual([expect.stringContaining(oldUrl)]);
     expect(r.otherNas.proxy.log.filter((l) => l.includes('verified-then-moved'))).toEqual([]);
@@ -66,7 +34,7 @@ test('a run verified on a NAS of another origin keeps its device copy, is not fa
       expect(job?.state).toBe(SyncJobState.CLEANUP_ELIGIBLE);
       await r.engine.nextTurn();
     }
-    expect(readFileSync(join(nas.davRoot, job.nas_path ?? '', 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, job.nas_path ?? '', 'a.csv')).equals(body)).toBe(true);
     expect(existsSync(join(r.deviceRoot, id))).toBe(false);
   } finally {
     await r.close();
@@ -74,7 +42,7 @@ test('a run verified on a NAS of another origin keeps its device copy, is not fa
 });
 
 test('a run verified under another folder of the same NAS is checked there and freed', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id } = await verifiedRun(r, 'verified-then-path-changed');
     expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);

@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { decoyRun, deviceCopy, settled, verifiedRun } from '../../../test/support/cleanupRig';
+import { expect, test } from 'vitest';
+import { twoNases, decoyRun, deviceCopy, settled, verifiedRun } from '../../../test/support/cleanupRig';
 import { createRaceRig } from '../../../test/support/raceRig';
-import { type NasServer, startNas } from '../../../test/support/nasServers';
 import { SyncJobState } from '../../shared/state';
 import { migrate } from '../db/schema';
 
@@ -12,29 +10,17 @@ import { migrate } from '../db/schema';
 // changes around it: the device copy may go only when the run is whole where it was verified, and the
 // look there touches nothing on any NAS. Real WebDAV servers behind fault proxies, a fake clock.
 
-let dir: string;
-let nas: NasServer;
-let other: NasServer;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'exlab-redclean-'));
-  nas = await startNas('embedded', join(dir, 'one'));
-  other = await startNas('nginx', join(dir, 'two'));
-});
-afterAll(async () => {
-  await nas.stop();
-  await other.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const servers = twoNases('nginx');
 
 test('a run synced before claims (no claim row) is not freed on the strength of another run of the same size where the settings now point', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'legacy-run');
     // As an app from before migration 4 left it: the job has no claim row. The lab then moved its share
     // to /dav/elsewhere/ (the old folder is gone), where another tablet's run sits at the same path.
     r.db.exec({ sql: 'DELETE FROM job_claims WHERE job_id = ?', bind: [id] });
-    rmSync(join(nas.davRoot, nasPath), { recursive: true });
-    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    rmSync(join(servers.nas.davRoot, nasPath), { recursive: true });
+    const decoy = decoyRun(servers.nas, 'elsewhere', nasPath);
     expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
     r.clock.advance(2 * 3600_000);
     const job = await settled(r, id);
@@ -42,14 +28,14 @@ test('a run synced before claims (no claim row) is not freed on the strength of 
     expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
     expect(job.state).toBe(SyncJobState.FAILED);
     expect(job.last_error).toContain('different on the NAS: a.csv');
-    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
   } finally {
     await r.close();
   }
 });
 
 test('a run synced before claims and still whole where the settings point is freed (its bytes were read back)', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, nasPath } = await verifiedRun(r, 'legacy-whole');
     r.db.exec({ sql: 'DELETE FROM job_claims WHERE job_id = ?', bind: [id] });
@@ -58,7 +44,7 @@ test('a run synced before claims and still whole where the settings point is fre
     const job = await settled(r, id);
     expect(job.state).toBe(SyncJobState.CLEANED);
     expect(await deviceCopy(r, id)).toBe(null);
-    expect(existsSync(join(nas.davRoot, nasPath, 'a.csv'))).toBe(true);
+    expect(existsSync(join(servers.nas.davRoot, nasPath, 'a.csv'))).toBe(true);
     // Its bytes were read back before the device copy went.
     expect(r.nas.proxy.log.slice(verifiedUpTo).filter((l) => l.startsWith('GET ') && l.endsWith('/a.csv'))).not.toEqual([]);
   } finally {
@@ -67,19 +53,19 @@ test('a run synced before claims and still whole where the settings point is fre
 });
 
 test('a run verified before migration 5 (claim row, no verified_on), settings moved to a folder holding another run of the same size: the device copy stays and neither folder is written', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'pre-m5-run');
     r.db.exec({ sql: 'UPDATE job_claims SET verified_on = NULL WHERE job_id = ?', bind: [id] });
-    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    const decoy = decoyRun(servers.nas, 'elsewhere', nasPath);
     expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
     const writesBefore = r.nas.proxy.log.filter((l) => !/^(GET|PROPFIND) /.test(l)).length;
     r.clock.advance(2 * 3600_000);
     const job = await settled(r, id).catch(() => r.stores.queue.getById(id));
     expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
     expect(job?.state).not.toBe(SyncJobState.CLEANED);
-    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
-    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
     expect(r.nas.proxy.log.filter((l) => !/^(GET|PROPFIND) /.test(l)).length).toBe(writesBefore);
   } finally {
     await r.close();
@@ -87,16 +73,16 @@ test('a run verified before migration 5 (claim row, no verified_on), settings mo
 });
 
 test('settings moved to another folder of the same NAS holding another run at the same relative path: the look goes to the folder the run was verified in, the other run is not even read', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'same-path-other-folder');
-    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    const decoy = decoyRun(servers.nas, 'elsewhere', nasPath);
     expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
     r.clock.advance(2 * 3600_000);
     const job = await settled(r, id);
     expect(job.state).toBe(SyncJobState.CLEANED);
-    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
-    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
     expect(r.nas.proxy.log.filter((l) => l.includes('/dav/elsewhere/'))).toEqual([]);
   } finally {
     await r.close();
@@ -104,7 +90,7 @@ test('settings moved to another folder of the same NAS holding another run at th
 });
 
 test('a run kept because it went to another server: one kept line over many turns, no request to that server, then Stop syncing + Retry sends it to the NAS named now, which is the one looked at before freeing', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'kept-then-retried');
     const newUrl = `${r.otherNas.proxy.origin}/dav/`;
@@ -125,9 +111,9 @@ test('a run kept because it went to another server: one kept line over many turn
     const job = await settled(r, id);
     expect(job.state).toBe(SyncJobState.CLEANED);
     expect((await r.stores.claims.get(id))?.verifiedOn).toBe(newUrl);
-    expect(readFileSync(join(other.davRoot, job.nas_path ?? '', 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.other.davRoot, job.nas_path ?? '', 'a.csv')).equals(body)).toBe(true);
     // The copy on the old NAS is left exactly as it was.
-    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
     expect(await deviceCopy(r, id)).toBe(null);
   } finally {
     await r.close();
@@ -135,10 +121,10 @@ test('a run kept because it went to another server: one kept line over many turn
 });
 
 test('a NAS that answers 200 (not 207) to the look with a body listing the run whole, while the file is gone: the device copy stays', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'lying-listing');
-    rmSync(join(nas.davRoot, nasPath, 'a.csv'));
+    rmSync(join(servers.nas.davRoot, nasPath, 'a.csv'));
     const href = (name: string) => `/dav/${nasPath.split('/').map(encodeURIComponent).join('/')}/${name}`;
     const entry = (name: string, size: number) =>
       `<d:response><d:href>${href(name)}</d:href><d:propstat><d:prop><d:resourcetype/><d:getcontentlength>${size}</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
@@ -165,7 +151,7 @@ test('a NAS that answers 200 (not 207) to the look with a body listing the run w
 });
 
 test('a run kept for another server cannot be discarded while kept; Stop syncing keeps its files; nothing on either NAS is written', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'kept-then-discarded');
     expect((await r.api.updateSettings({ nasUrl: `${r.otherNas.proxy.origin}/dav/` })).ok).toBe(true);
@@ -182,7 +168,7 @@ test('a run kept for another server cannot be discarded while kept; Stop syncing
     }
     expect((await r.stores.queue.getById(id))?.state).toBe(SyncJobState.FAILED);
     expect((await deviceCopy(r, id))?.equals(body)).toBe(true);
-    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
     const writes = (log: string[]) => log.filter((l) => !/^(GET|PROPFIND|OPTIONS) /.test(l) && l.includes('kept-then-discarded'));
     expect(writes(r.otherNas.proxy.log)).toEqual([]);
   } finally {
@@ -191,7 +177,7 @@ test('a run kept for another server cannot be discarded while kept; Stop syncing
 });
 
 test('a run verified before migration 5, updated with the settings naming its NAS, then the settings moved to another folder of that NAS: checked where it went and freed, not failed', async () => {
-  const r = await createRaceRig(nas, other, { retentionHours: 1 });
+  const r = await createRaceRig(servers.nas, servers.other, { retentionHours: 1 });
   try {
     const { id, body, nasPath } = await verifiedRun(r, 'verified-before-m5');
     // As the device stood before the update: schema 5 not yet applied to this run (verified_on empty),
@@ -200,14 +186,14 @@ test('a run verified before migration 5, updated with the settings naming its NA
     r.db.exec({ sql: 'INSERT INTO settings (key, value) VALUES (?, ?)', bind: ['nasUrl', JSON.stringify(r.settings.nasUrl)] });
     r.db.exec('PRAGMA user_version = 5');
     migrate(r.db);
-    const decoy = decoyRun(nas, 'elsewhere', nasPath);
+    const decoy = decoyRun(servers.nas, 'elsewhere', nasPath);
     expect((await r.api.updateSettings({ nasUrl: `${r.nas.proxy.origin}/dav/elsewhere/` })).ok).toBe(true);
     r.clock.advance(2 * 3600_000);
     const job = await settled(r, id);
     expect(job.last_error ?? '').toBe('');
     expect(job.state).toBe(SyncJobState.CLEANED);
-    expect(readFileSync(join(nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
-    expect(readFileSync(join(nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, nasPath, 'a.csv')).equals(body)).toBe(true);
+    expect(readFileSync(join(servers.nas.davRoot, 'elsewhere', nasPath, 'a.csv')).equals(decoy)).toBe(true);
     expect(r.nas.proxy.log.filter((l) => l.includes('/dav/elsewhere/'))).toEqual([]);
   } finally {
     await r.close();
