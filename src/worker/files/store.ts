@@ -1,7 +1,8 @@
 // files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
 // text), hashed while written; intake.ts stores a run and queues it in one go.
-import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError, StorageFullError } from '../errors';
+import { createStreamHasher } from '../hash/streamHasher';
+import { sourceChunks } from './sourceChunks';
 
 // The run files kept on the device, in OPFS under runs/<job id>/f<seq>: named by the job id and a
 // sequence number, never by user text. Files are streamed in and hashed (SHA-256, hash-wasm) as they
@@ -23,18 +24,6 @@ export interface FileStore {
   deleteRun(jobId: string): Promise<void>;
   /** The job ids that have a folder. */
   runIds(): Promise<string[]>;
-}
-
-const CHUNK_BYTES = 4 * 1024 * 1024;
-
-/** Bytes [start, start + CHUNK_BYTES) of `body`; a read that is never awaited (a failure before it) is not reported. */
-function readChunk(body: Blob, start: number): Promise<Uint8Array> {
-  const read = body
-    .slice(start, start + CHUNK_BYTES)
-    .arrayBuffer()
-    .then((b) => new Uint8Array(b));
-  read.catch(() => undefined);
-  return read;
 }
 
 /** The runs folder and each run's folder, looked up once and kept. */
@@ -90,24 +79,25 @@ async function writeRunFile(
   const dir = await folders.job(jobId, true);
   const handle = await dir.getFileHandle(`f${seq}`, { create: true });
   const access = await handle.createSyncAccessHandle();
-  const hasher = await createSHA256();
+  const hasher = await createStreamHasher(body.size);
   let offset = 0;
+  let sha256 = '';
   try {
     access.truncate(0);
-    // Blob.slice streams from the source file a chunk at a time. The next chunk is read while this
-    // one is hashed and written, so reading and hashing overlap; two chunks at most are in memory.
-    let next: Promise<Uint8Array> | null = body.size > 0 ? readChunk(body, 0) : null;
-    while (next) {
-      const chunk: Uint8Array = await next;
-      next = chunk.length > 0 && offset + chunk.length < body.size ? readChunk(body, offset + chunk.length) : null;
-      hasher.update(chunk);
+    // The source is read a chunk at a time into one buffer, written, and hashed (in a worker of its own
+    // for a big file, which hashes while the next chunk is read and written).
+    for await (const chunk of sourceChunks(body)) {
+      const hashed = hasher.update(chunk);
       let written = 0;
       while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
+      await hashed;
       offset += chunk.length;
       onProgress?.(offset);
     }
     access.flush();
+    sha256 = await hasher.digest();
   } catch (err) {
+    hasher.dispose();
     if (err instanceof DOMException && err.name === 'QuotaExceededError') {
       throw new StorageFullError(body.size, null);
     }
@@ -115,7 +105,7 @@ async function writeRunFile(
   } finally {
     access.close();
   }
-  return { seq, size: offset, sha256: hasher.digest('hex') };
+  return { seq, size: offset, sha256 };
 }
 
 async function openRunFile(folders: FolderHandles, jobId: string, seq: number, relPath: string): Promise<Blob> {

@@ -43,7 +43,7 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
     const toRead = files.filter((f) => !missing.includes(f) && !differ.includes(f));
     // As many at once as verify reads: one after the other, a run of small files waits a round trip each.
     await inLanes(toRead, FILE_CONCURRENCY, async (f) => {
-      if ((await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal)) !== f.sha256) differ.push(f);
+      if ((await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], f.size, ctx.signal)) !== f.sha256) differ.push(f);
     });
     differ.sort((a, b) => a.seq - b.seq);
   }

@@ -60,7 +60,10 @@ async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: 
   // Nothing under the final name after a 404: the temporary went missing; that MOVE simply failed.
   if (there === null && !(err instanceof DestinationExistsError)) throw err;
   const same =
-    there !== null && !there.collection && there.size === file.size && (await readBackSha256(t.dav, final, t.ctx.signal)) === file.sha256;
+    there !== null &&
+    !there.collection &&
+    there.size === file.size &&
+    (await readBackSha256(t.dav, final, file.size, t.ctx.signal)) === file.sha256;
   // The temporary is this job's own, under a name made from its id: it goes either way.
   await t.dav.deleteResource(temp);
   if (!same)

@@ -85,7 +85,7 @@ async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, f
   const bad: RunFile[] = [];
   let bytesDone = 0;
   await inLanes(expected, FILE_CONCURRENCY, async (f) => {
-    const sha = await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], ctx.signal, (n) => meter((bytesDone += n)));
+    const sha = await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], f.size, ctx.signal, (n) => meter((bytesDone += n)));
     if (sha !== f.sha256) bad.push(f);
   });
   meter(bytesDone, true);

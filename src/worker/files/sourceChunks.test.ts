@@ -1,0 +1,53 @@
+import { expect, test } from 'vitest';
+import { CHUNK_BYTES, sourceChunks } from './sourceChunks';
+
+// The picked file's bytes come out whole and in order, in chunks of CHUNK_BYTES but the last, whether the
+// Blob's stream is a byte stream (read into one buffer) or a plain one (its pieces copied in).
+
+function bytes(n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7 + (i >> 12)) & 0xff;
+  return b;
+}
+
+/** A Blob whose stream hands out plain (not byte) pieces of 100,000 bytes, as some browsers' do. */
+class PlainStreamBlob extends Blob {
+  constructor(private readonly data: Uint8Array<ArrayBuffer>) {
+    super([data]);
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    let at = 0;
+    const data = this.data;
+    return new ReadableStream({
+      pull(controller) {
+        if (at >= data.length) return controller.close();
+        controller.enqueue(data.slice(at, (at += 100_000)));
+      },
+    });
+  }
+}
+
+async function readAll(body: Blob): Promise<{ joined: Uint8Array; sizes: number[] }> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of sourceChunks(body)) parts.push(chunk.slice());
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) joined.set(p, (at += p.length) - p.length);
+  return { joined, sizes: parts.map((p) => p.length) };
+}
+
+for (const size of [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHUNK_BYTES + 5]) {
+  for (const [kind, make] of [
+    ['byte stream', (d: Uint8Array<ArrayBuffer>) => new Blob([d])],
+    ['plain stream', (d: Uint8Array<ArrayBuffer>) => new PlainStreamBlob(d)],
+  ] as const) {
+    test(`${size} bytes through a ${kind}: every byte, in order, in whole chunks but the last`, async () => {
+      const data = bytes(size);
+      const { joined, sizes } = await readAll(make(data));
+      expect(joined.length).toBe(size);
+      expect(Buffer.from(joined).equals(Buffer.from(data))).toBe(true);
+      expect(sizes.slice(0, -1).every((n) => n === CHUNK_BYTES)).toBe(true);
+      expect(sizes.length).toBe(Math.ceil(size / CHUNK_BYTES));
+    });
+  }
+}
