@@ -31,10 +31,10 @@ const SETTLE_MS = 3_000;
 const totalMb = (page: PipePage) => Object.values(page.rssByType()).reduce((a, b) => a + b, 0) / 2 ** 20;
 
 /** Run `api` code in the page, as inPage.ts does through Playwright. */
-const inPipePage = <T>(page: PipePage, body: string, arg: unknown) =>
+export const inPipePage = <T>(page: PipePage, body: string, arg: unknown) =>
   page.evaluate<T>(`(async () => { const api = globalThis.exlabApi; const arg = ${JSON.stringify(arg)}; ${body} })()`);
 
-async function until(page: PipePage, condition: string, what: string, timeoutMs = 900_000): Promise<void> {
+export async function until(page: PipePage, condition: string, what: string, timeoutMs = 900_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await page.evaluate<boolean>(condition))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -61,7 +61,7 @@ async function queueRun(page: PipePage, dir: string, name: string): Promise<void
   await page.evaluate(`location.hash = '#/queue'`);
 }
 
-async function syncOne(page: PipePage, dir: string, name: string): Promise<void> {
+export async function syncOne(page: PipePage, dir: string, name: string): Promise<void> {
   await queueRun(page, dir, name);
   const jobId = await inPipePage<string>(page, FIND_QUEUED_RUN, name);
   await inPipePage(page, `await api.updateSettings({ paused: false }); return 0;`, null);

@@ -13,8 +13,17 @@ export interface PipePage {
   evaluate<T>(expression: string): Promise<T>;
   /** Put these paths into the file input matched by `selector` (a folder for a folder input). */
   setInputFiles(selector: string, paths: string[]): Promise<void>;
+  /** The browser's process group. */
+  pid: number;
   rssByType(): Record<string, number>;
   cpuByType(): Record<string, number>;
+  /**
+   * A full garbage collection in the page and in each of its workers, then a critical memory-pressure
+   * signal (Chromium drops its caches and purges its allocators): what stays after it is held. Resolves
+   * with the number of workers collected. The
+   * workers are attached only for this and detached after, so no DevTools agent stays on them.
+   */
+  collectGarbage(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -59,7 +68,22 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       if (!nodeId) throw new Error(`no ${selector} on the page`);
       await inPage('DOM.setFileInputFiles', { nodeId, files: paths });
     },
+    pid: proc.pid!,
     rssByType: () => rssByProcessType(proc.pid!),
+    async collectGarbage() {
+      const workers: string[] = [];
+      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
+      });
+      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+      off();
+      for (const session of [sessionId, ...workers]) await cdp.send('HeapProfiler.collectGarbage', {}, session);
+      // Turning auto-attach off detaches the workers again.
+      await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
+      await cdp.send('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
+      await inPage('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
+      return workers.length;
+    },
     cpuByType: () => cpuByProcessType(proc.pid!),
     async close() {
       if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGTERM');
@@ -73,13 +97,21 @@ function pipeConnection(proc: ChildProcess) {
   const out = proc.stdio[3] as Writable;
   const incoming = proc.stdio[4] as Readable;
   const waiting = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+  const listeners = new Set<{ method: string; fn: (params: never) => void }>();
   let nextId = 0;
   let buffered = '';
   incoming.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
-      const msg = JSON.parse(buffered.slice(0, end)) as { id?: number; result?: never; error?: { message: string } };
+      const msg = JSON.parse(buffered.slice(0, end)) as {
+        id?: number;
+        method?: string;
+        params?: never;
+        result?: never;
+        error?: { message: string };
+      };
       buffered = buffered.slice(end + 1);
+      for (const l of listeners) if (l.method === msg.method) l.fn(msg.params!);
       const w = msg.id === undefined ? undefined : waiting.get(msg.id);
       if (!w) continue;
       waiting.delete(msg.id!);
@@ -91,6 +123,12 @@ function pipeConnection(proc: ChildProcess) {
     for (const w of waiting.values()) w.reject(new Error('Chromium exited'));
   });
   return {
+    /** Call `fn` with each event `method` until the returned function is called. */
+    on<P>(method: string, fn: (params: P) => void): () => void {
+      const l = { method, fn: fn as (params: never) => void };
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
     send<T>(method: string, params: object, sessionId?: string): Promise<T> {
       const id = ++nextId;
       out.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
