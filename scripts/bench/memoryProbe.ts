@@ -57,12 +57,17 @@ async function main() {
     const measure = async (label: string) => {
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const raw = page.rssByType();
-      const workers = await page.collectGarbage();
+      const heaps = await page.collectGarbage();
       await new Promise((r) => setTimeout(r, 1_000));
       console.log(line(`${label} rss`, raw));
       console.log(line(`${label} rss after gc`, page.rssByType()));
       if (pgid) console.log(line(`${label} private after gc`, privateByType(pgid)));
-      console.log(`${label}: ${workers} worker(s) collected`);
+      const mb = (n?: number) => (n === undefined ? '?' : (n / MB).toFixed(1));
+      for (const h of heaps) {
+        console.log(
+          `${label} ${h.target} heap used ${mb(h.usedSize)} committed ${mb(h.totalSize)} blink ${mb(h.embedderHeapUsedSize)} arraybuffers ${mb(h.backingStorageSize)}`,
+        );
+      }
     };
     await measure('before');
     for (let i = 1; i <= RUNS; i++) {

@@ -20,11 +20,20 @@ export interface PipePage {
   /**
    * A full garbage collection in the page and in each of its workers, then a critical memory-pressure
    * signal (Chromium drops its caches and purges its allocators): what stays after it is held. Resolves
-   * with the number of workers collected. The
+   * with the heaps of the page and of each worker after the collection. The
    * workers are attached only for this and detached after, so no DevTools agent stays on them.
    */
-  collectGarbage(): Promise<number>;
+  collectGarbage(): Promise<HeapUsage[]>;
   close(): Promise<void>;
+}
+
+/** Runtime.getHeapUsage of one V8 isolate, in bytes: used and committed, and what Blink and ArrayBuffers hold. */
+export interface HeapUsage {
+  target: 'page' | 'worker';
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
 }
 
 export async function openPipePage(userDataDir: string, url: string): Promise<PipePage> {
@@ -77,12 +86,19 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       });
       await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
       off();
-      for (const session of [sessionId, ...workers]) await cdp.send('HeapProfiler.collectGarbage', {}, session);
+      const heaps: HeapUsage[] = [];
+      for (const [i, session] of [sessionId, ...workers].entries()) {
+        await cdp.send('HeapProfiler.collectGarbage', {}, session);
+        heaps.push({
+          target: i === 0 ? 'page' : 'worker',
+          ...(await cdp.send<Omit<HeapUsage, 'target'>>('Runtime.getHeapUsage', {}, session)),
+        });
+      }
       // Turning auto-attach off detaches the workers again.
       await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
       await cdp.send('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
       await inPage('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
-      return workers.length;
+      return heaps;
     },
     cpuByType: () => cpuByProcessType(proc.pid!),
     async close() {
