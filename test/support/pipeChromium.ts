@@ -24,6 +24,11 @@ export interface PipePage {
    * workers are attached only for this and detached after, so no DevTools agent stays on them.
    */
   collectGarbage(): Promise<HeapUsage[]>;
+  /**
+   * Chromium's own memory dump (memory-infra, detailed): per process id, the size of each allocator
+   * at the levels given (e.g. malloc, partition_alloc/partitions/buffer, blink_gc, v8/...), in bytes.
+   */
+  memoryDump(depth?: number): Promise<Record<number, Record<string, number>>>;
   close(): Promise<void>;
 }
 
@@ -101,11 +106,50 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       return heaps;
     },
     cpuByType: () => cpuByProcessType(proc.pid!),
+    memoryDump: (depth = 2) => memoryDump(cdp, depth),
     async close() {
       if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGTERM');
       await exited;
     },
   };
+}
+
+type Cdp = ReturnType<typeof pipeConnection>;
+interface DumpEvent {
+  pid: number;
+  ph: string;
+  args?: { dumps?: { allocators?: Record<string, { attrs?: { size?: { value: string } } }> } };
+}
+
+async function memoryDump(cdp: Cdp, depth: number): Promise<Record<number, Record<string, number>>> {
+  const events: DumpEvent[] = [];
+  const offData = cdp.on('Tracing.dataCollected', (p: { value: DumpEvent[] }) => events.push(...p.value));
+  const complete = new Promise<void>((resolve) => {
+    const off = cdp.on('Tracing.tracingComplete', () => (off(), resolve()));
+  });
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: ['disabled-by-default-memory-infra'],
+      excludedCategories: ['*'],
+      memoryDumpConfig: { triggers: [] },
+    },
+    transferMode: 'ReportEvents',
+  });
+  await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' });
+  await cdp.send('Tracing.end', {});
+  await complete;
+  offData();
+  const out: Record<number, Record<string, number>> = {};
+  for (const e of events) {
+    const allocators = e.ph === 'v' ? e.args?.dumps?.allocators : undefined;
+    if (!allocators) continue;
+    const sizes = (out[e.pid] ??= {});
+    for (const [name, a] of Object.entries(allocators)) {
+      const size = a.attrs?.size?.value;
+      if (size !== undefined && name.split('/').length <= depth) sizes[name] = parseInt(size, 16);
+    }
+  }
+  return out;
 }
 
 /** DevTools protocol over fds 3 (to Chromium) and 4 (from it): JSON messages ended by a NUL byte. */
