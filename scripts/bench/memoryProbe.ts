@@ -13,7 +13,8 @@ import { makeSmallRun } from './sampleRuns.ts';
 // type, and the V8 and Blink heaps of page and worker. Usage (needs dist-e2e, and the browser lock):
 //   flock /tmp/browser.lock npx tsx scripts/bench/memoryProbe.ts [runs=8] [files=200]
 // with RETENTION_HOURS=<h> (default 1), INTAKE_ONLY=1 (queue only, engine paused),
-// PICK_ONCE=1 (queue only, the same picked files each run) and DUMP=1 (a memory-infra dump after each run, diffed per
+// PICK_ONCE=1 (queue only, the same picked files each run), OPFS_ONLY=1 (no app run: FILES files
+// written into OPFS by a worker of the probe's own) and DUMP=1 (a memory-infra dump after each run, diffed per
 // allocator; it starts Chromium's tracing service, about 85 MB more in a utility process).
 
 const RUNS = Number(process.argv[2] ?? 8);
@@ -30,6 +31,27 @@ const INTAKE_ONLY = process.env.INTAKE_ONLY === '1';
  * those same File objects through api.addRun, so no run picks files again.
  */
 const PICK_ONCE = process.env.PICK_ONCE === '1';
+/**
+ * OPFS_ONLY=1: no app run at all; each run, a worker of the probe's own writes FILES files of 1-20 KiB
+ * into a new OPFS folder through createSyncAccessHandle, as intake does (Chromium's OPFS cost alone).
+ */
+const OPFS_ONLY = process.env.OPFS_ONLY === '1';
+const OPFS_WORKER = `onmessage = async (e) => {
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('probe-' + e.data.run, { create: true });
+  for (let i = 0; i < e.data.files; i++) {
+    const access = await (await dir.getFileHandle('f' + i, { create: true })).createSyncAccessHandle();
+    access.truncate(0);
+    access.write(new Uint8Array(1024 + ((i * 7919) % (19 * 1024))), { at: 0 });
+    access.flush();
+    access.close();
+  }
+  postMessage(0);
+};`;
+const OPFS_RUN = `
+  globalThis.probeWorker ??= new Worker(URL.createObjectURL(new Blob([${JSON.stringify(OPFS_WORKER)}])));
+  await new Promise((resolve) => { probeWorker.onmessage = resolve; probeWorker.postMessage(arg); });
+  return 0;`;
+const OWNER = `document.querySelector('[data-testid=ownership]')?.dataset.status === 'owner'`;
 const PICKER = 'form[aria-label="New run"] [data-testid=pick-folder]';
 const ADD_PICKED = `
   const files = globalThis.probeFiles.map((file) => ({ relPath: file.webkitRelativePath.split('/').slice(1).join('/'), file }));
@@ -81,7 +103,14 @@ async function main() {
   const page = await openPipePage(join(work, 'profile'), `${prod.origin}/`);
   const pgid = page.pid;
   try {
-    await until(page, `document.querySelector('[data-testid=ownership]')?.dataset.status === 'owner'`, 'the app to own its queue', 60_000);
+    await until(page, OWNER, 'the app to own its queue', 60_000);
+    if (OPFS_ONLY) {
+      // The app's CSP allows workers of its own origin only.
+      await page.bypassCsp();
+      await page.evaluate(`location.reload(); 0`);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await until(page, OWNER, 'the app to own its queue again', 60_000);
+    }
     await inPipePage(
       page,
       `await api.updateSettings({ paused: true, retentionHours: ${RETENTION_HOURS}, verifyMode: 'checksum' }); return 0;`,
@@ -127,7 +156,8 @@ async function main() {
     await measure('before');
     await dump('before');
     for (let i = 1; i <= RUNS; i++) {
-      if (PICK_ONCE) await inPipePage(page, ADD_PICKED, `probe-${i}`);
+      if (OPFS_ONLY) await inPipePage(page, OPFS_RUN, { run: i, files: FILES });
+      else if (PICK_ONCE) await inPipePage(page, ADD_PICKED, `probe-${i}`);
       else if (INTAKE_ONLY) await queueRun(page, run.dir, `probe-${i}`);
       else await syncOne(page, run.dir, `probe-${i}`);
       await measure(`run ${i}`);

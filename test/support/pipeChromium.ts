@@ -29,6 +29,8 @@ export interface PipePage {
    * at the levels given (e.g. malloc, partition_alloc/partitions/buffer, blink_gc, v8/...), in bytes.
    */
   memoryDump(depth?: number): Promise<Record<number, Record<string, number>>>;
+  /** Let the page ignore its Content-Security-Policy from the next load on (a probe's own blob: worker). */
+  bypassCsp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
     },
     cpuByType: () => cpuByProcessType(proc.pid!),
     memoryDump: (depth = 2) => memoryDump(cdp, depth),
+    bypassCsp: () => inPage('Page.setBypassCSP', { enabled: true }),
     async close() {
       if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGTERM');
       await exited;
