@@ -13,9 +13,34 @@ export interface PipePage {
   evaluate<T>(expression: string): Promise<T>;
   /** Put these paths into the file input matched by `selector` (a folder for a folder input). */
   setInputFiles(selector: string, paths: string[]): Promise<void>;
+  /** The browser's process group. */
+  pid: number;
   rssByType(): Record<string, number>;
   cpuByType(): Record<string, number>;
+  /**
+   * A full garbage collection in the page and in each of its workers, then a critical memory-pressure
+   * signal (Chromium drops its caches and purges its allocators): what stays after it is held. Resolves
+   * with the heaps of the page and of each worker after the collection. The
+   * workers are attached only for this and detached after, so no DevTools agent stays on them.
+   */
+  collectGarbage(): Promise<HeapUsage[]>;
+  /**
+   * Chromium's own memory dump (memory-infra, detailed): per process id, the size of each allocator
+   * at the levels given (e.g. malloc, partition_alloc/partitions/buffer, blink_gc, v8/...), in bytes.
+   */
+  memoryDump(depth?: number): Promise<Record<number, Record<string, number>>>;
+  /** Let the page ignore its Content-Security-Policy from the next load on (a probe's own blob: worker). */
+  bypassCsp(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Runtime.getHeapUsage of one V8 isolate, in bytes: used and committed, and what Blink and ArrayBuffers hold. */
+export interface HeapUsage {
+  target: 'page' | 'worker';
+  usedSize: number;
+  totalSize: number;
+  embedderHeapUsedSize?: number;
+  backingStorageSize?: number;
 }
 
 export async function openPipePage(userDataDir: string, url: string): Promise<PipePage> {
@@ -59,8 +84,32 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       if (!nodeId) throw new Error(`no ${selector} on the page`);
       await inPage('DOM.setFileInputFiles', { nodeId, files: paths });
     },
+    pid: proc.pid!,
     rssByType: () => rssByProcessType(proc.pid!),
+    async collectGarbage() {
+      const workers: string[] = [];
+      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
+      });
+      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+      off();
+      const heaps: HeapUsage[] = [];
+      for (const [i, session] of [sessionId, ...workers].entries()) {
+        await cdp.send('HeapProfiler.collectGarbage', {}, session);
+        heaps.push({
+          target: i === 0 ? 'page' : 'worker',
+          ...(await cdp.send<Omit<HeapUsage, 'target'>>('Runtime.getHeapUsage', {}, session)),
+        });
+      }
+      // Turning auto-attach off detaches the workers again.
+      await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
+      await cdp.send('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
+      await inPage('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
+      return heaps;
+    },
     cpuByType: () => cpuByProcessType(proc.pid!),
+    memoryDump: (depth = 2) => memoryDump(cdp, depth),
+    bypassCsp: () => inPage('Page.setBypassCSP', { enabled: true }),
     async close() {
       if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGTERM');
       await exited;
@@ -68,18 +117,64 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
   };
 }
 
+type Cdp = ReturnType<typeof pipeConnection>;
+interface DumpEvent {
+  pid: number;
+  ph: string;
+  args?: { dumps?: { allocators?: Record<string, { attrs?: { size?: { value: string } } }> } };
+}
+
+async function memoryDump(cdp: Cdp, depth: number): Promise<Record<number, Record<string, number>>> {
+  const events: DumpEvent[] = [];
+  const offData = cdp.on('Tracing.dataCollected', (p: { value: DumpEvent[] }) => events.push(...p.value));
+  const complete = new Promise<void>((resolve) => {
+    const off = cdp.on('Tracing.tracingComplete', () => (off(), resolve()));
+  });
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: ['disabled-by-default-memory-infra'],
+      excludedCategories: ['*'],
+      memoryDumpConfig: { triggers: [] },
+    },
+    transferMode: 'ReportEvents',
+  });
+  await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' });
+  await cdp.send('Tracing.end', {});
+  await complete;
+  offData();
+  const out: Record<number, Record<string, number>> = {};
+  for (const e of events) {
+    const allocators = e.ph === 'v' ? e.args?.dumps?.allocators : undefined;
+    if (!allocators) continue;
+    const sizes = (out[e.pid] ??= {});
+    for (const [name, a] of Object.entries(allocators)) {
+      const size = a.attrs?.size?.value;
+      if (size !== undefined && name.split('/').length <= depth) sizes[name] = parseInt(size, 16);
+    }
+  }
+  return out;
+}
+
 /** DevTools protocol over fds 3 (to Chromium) and 4 (from it): JSON messages ended by a NUL byte. */
 function pipeConnection(proc: ChildProcess) {
   const out = proc.stdio[3] as Writable;
   const incoming = proc.stdio[4] as Readable;
   const waiting = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+  const listeners = new Set<{ method: string; fn: (params: never) => void }>();
   let nextId = 0;
   let buffered = '';
   incoming.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
-      const msg = JSON.parse(buffered.slice(0, end)) as { id?: number; result?: never; error?: { message: string } };
+      const msg = JSON.parse(buffered.slice(0, end)) as {
+        id?: number;
+        method?: string;
+        params?: never;
+        result?: never;
+        error?: { message: string };
+      };
       buffered = buffered.slice(end + 1);
+      for (const l of listeners) if (l.method === msg.method) l.fn(msg.params!);
       const w = msg.id === undefined ? undefined : waiting.get(msg.id);
       if (!w) continue;
       waiting.delete(msg.id!);
@@ -91,6 +186,12 @@ function pipeConnection(proc: ChildProcess) {
     for (const w of waiting.values()) w.reject(new Error('Chromium exited'));
   });
   return {
+    /** Call `fn` with each event `method` until the returned function is called. */
+    on<P>(method: string, fn: (params: P) => void): () => void {
+      const l = { method, fn: fn as (params: never) => void };
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
     send<T>(method: string, params: object, sessionId?: string): Promise<T> {
       const id = ++nextId;
       out.write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
