@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, openAsBlob, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 
@@ -30,4 +31,17 @@ test('intake refuses a path that leaves the run, and keeps nothing of it', async
   ).rejects.toThrow(/outside its run/);
   expect(await rig.queue.listAll()).toEqual([]);
   expect(readdirSync(rig.localRoot)).toEqual([]);
+});
+
+test('a file that cannot be read while others are being written: the run is refused whole, nothing kept', async () => {
+  rig = await createRig();
+  const gone = join(rig.localRoot, '..', 'gone.bin');
+  writeFileSync(gone, new Uint8Array(1000));
+  const unreadable = await openAsBlob(gone);
+  rmSync(gone);
+  const files = Array.from({ length: 12 }, (_, i) => ({ relPath: `f${i}.bin`, body: new Blob([new Uint8Array(200_000).fill(i)]) }));
+  files.splice(5, 0, { relPath: 'gone.bin', body: unreadable });
+  await expect(rig.intake('r', files)).rejects.toThrow(/ENOENT|NotReadable|could not be read/);
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
 });

@@ -6,6 +6,7 @@ import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
 import type { Settings } from '../../shared/settings';
 import { intakeRunPath } from '../../shared/runPath';
+import { inLanes } from '../../shared/inLanes';
 import type { FileStore, StoredFile } from './store';
 
 export interface IntakeFile {
@@ -29,6 +30,10 @@ export interface IntakeDeps {
   freeBytes: () => Promise<number | null>;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
+
+const PROGRESS_EVERY_MS = 100;
+/** Files written into OPFS at once. */
+const INTAKE_CONCURRENCY = 4;
 
 // The app's own names in a run folder: a run file may not take them.
 const RESERVED_NAMES = new Set([MANIFEST_NAME, CLAIM_NAME]);
@@ -66,12 +71,26 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   const nasPath = planRunFolder(deps.settings.pathTemplate, { equipmentId, runName }, deps.now);
   const jobId = crypto.randomUUID();
   const stored: StoredFile[] = [];
-  let bytesBefore = 0;
+  let bytesDone = 0;
+  // Each report is a message to the page: a few a second, and the last one, are what a bar needs.
+  let reportedAt = -Infinity;
+  const report = () => {
+    const now = performance.now();
+    if (now - reportedAt < PROGRESS_EVERY_MS && bytesDone < bytesTotal) return;
+    reportedAt = now;
+    deps.onProgress?.(bytesDone, bytesTotal);
+  };
   try {
-    for (const [seq, file] of request.files.entries()) {
-      stored.push(await deps.files.write(jobId, seq, file.body, (b) => deps.onProgress?.(bytesBefore + b, bytesTotal)));
-      bytesBefore += file.body.size;
-    }
+    // A few files at a time: for small files each one is a few round trips to the browser process
+    // (create, open, close), which then overlap; a big file is bound by its hash either way.
+    await inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
+      let fileDone = 0;
+      stored[seq] = await deps.files.write(jobId, seq, file.body, (b) => {
+        bytesDone += b - fileDone;
+        fileDone = b;
+        report();
+      });
+    });
     const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
     return await deps.runFiles.insertRun(
       { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.runFiles, nasPath) },

@@ -9,6 +9,12 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
  * was taken in. The stream is also faster (1 GB in 1.3 s against 1.9 s on the bench machine).
  */
 export async function* sourceChunks(body: Blob): AsyncGenerator<Uint8Array> {
+  // A file of one chunk is read in one go: setting up a stream cost more than reading a small file.
+  if (body.size <= CHUNK_BYTES) {
+    const whole = new Uint8Array(await body.arrayBuffer());
+    if (whole.length) yield whole;
+    return;
+  }
   const stream = body.stream();
   let byob: ReadableStreamBYOBReader | null = null;
   try {

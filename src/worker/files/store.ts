@@ -83,7 +83,9 @@ async function writeRunFile(
   let offset = 0;
   let sha256 = '';
   try {
-    access.truncate(0);
+    // A file left by an intake that was cut off is written over from the start; a new one (nearly all)
+    // is not truncated: each truncate is a round trip to the browser process.
+    if (access.getSize() > 0) access.truncate(0);
     // The source is read a chunk at a time into one buffer, written, and hashed (in a worker of its own
     // for a big file, which hashes while the next chunk is read and written).
     for await (const chunk of sourceChunks(body)) {

@@ -8,7 +8,8 @@ import { listRunFiles } from './jobs';
 import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
 import { readBackSha256 } from './readBack';
-import { FILE_CONCURRENCY, inLanes } from './upload';
+import { inLanes } from '../../shared/inLanes';
+import { FILE_CONCURRENCY } from './upload';
 
 // The last look before the only device copy of a run is deleted: hours may have passed since verify.
 

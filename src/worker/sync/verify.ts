@@ -13,7 +13,8 @@ import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
 import { progressMeter } from './progress';
 import { readBackSha256 } from './readBack';
-import { FILE_CONCURRENCY, inLanes } from './upload';
+import { inLanes } from '../../shared/inLanes';
+import { FILE_CONCURRENCY } from './upload';
 
 // The verify phase: the run on the NAS is checked against the device's list (its claim, sizes, then
 // checksums when the settings say so), the manifest is written, and the pass is counted.
