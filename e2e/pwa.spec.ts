@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -20,7 +21,9 @@ async function controlledBySw(page: Page): Promise<void> {
   });
 }
 
-test('with the server that served it gone, the app starts, shows the queue and takes a run; back online, it uploads', async ({ page }) => {
+test('with the server that served it gone, the app starts, shows the queue and takes a run (a big file too); back online, it uploads', async ({
+  page,
+}) => {
   const port = await freePort();
   const work = mkdtempSync(join(tmpdir(), 'exlab-offline-'));
   const davRoot = join(work, 'nas');
@@ -39,6 +42,8 @@ test('with the server that served it gone, the app starts, shows the queue and t
     const folder = join(work, 'field-run');
     mkdirSync(folder);
     makeRunFolder(folder, { names: ['spectrum.csv', 'notes/field notes.txt'] });
+    // Over 4 MB: hashed in the hash worker, whose script comes from the service worker's cache here.
+    writeFileSync(join(folder, 'raw.bin'), randomBytes(6 * 1024 * 1024 + 17));
     await addRunFromFolder(page, 'field-3', 'offline run', folder);
     const job = page.getByTestId('job').first();
     await expect(job).toHaveAttribute('data-state', 'queued');

@@ -29,6 +29,11 @@ export interface PipePage {
    * at the levels given (e.g. malloc, partition_alloc/partitions/buffer, blink_gc, v8/...), in bytes.
    */
   memoryDump(depth?: number): Promise<Record<number, Record<string, number>>>;
+  /**
+   * V8's CPU profile (DevTools .cpuprofile JSON) of the page and of each of its workers while `during`
+   * runs; the workers are attached for it only. A sampling profiler: it adds a little CPU of its own.
+   */
+  cpuProfiles(during: () => Promise<void>): Promise<{ target: 'page' | 'worker'; profile: unknown }[]>;
   /** Let the page ignore its Content-Security-Policy from the next load on (a probe's own blob: worker). */
   bypassCsp(): Promise<void>;
   close(): Promise<void>;
@@ -106,6 +111,31 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       await cdp.send('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
       await inPage('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
       return heaps;
+    },
+    async cpuProfiles(during) {
+      const workers: string[] = [];
+      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
+      });
+      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+      off();
+      const sessions = [sessionId, ...workers];
+      for (const session of sessions) {
+        await cdp.send('Profiler.enable', {}, session);
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 }, session);
+        await cdp.send('Profiler.start', {}, session);
+      }
+      const profiles: { target: 'page' | 'worker'; profile: unknown }[] = [];
+      try {
+        await during();
+      } finally {
+        for (const [i, session] of sessions.entries()) {
+          const { profile } = await cdp.send<{ profile: unknown }>('Profiler.stop', {}, session);
+          profiles.push({ target: i === 0 ? ('page' as const) : ('worker' as const), profile });
+        }
+        await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
+      }
+      return profiles;
     },
     cpuByType: () => cpuByProcessType(proc.pid!),
     memoryDump: (depth = 2) => memoryDump(cdp, depth),
