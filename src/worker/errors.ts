@@ -230,12 +230,24 @@ export class StorageFullError extends Error {
   }
 }
 
+/** The device's file storage left a request unanswered (see files/store.ts openAccess); nothing was queued. */
+export class StorageStalledError extends Error {
+  override name = 'StorageStalledError';
+  constructor(readonly waitedMs: number) {
+    super(
+      `The device's storage did not answer for ${waitedMs / 1000} s while the run was being copied; nothing was queued and the picked files are untouched. Queue the run again; if it happens again, reload the app.`,
+    );
+  }
+}
+
 /**
  * The refusal an expected error becomes on the wire (a full device, a bad name, an unknown job, a move the
  * state machine forbids, a duplicate); anything else is a bug and is thrown on.
  */
 export function refusalFor(err: unknown): Result<never> {
-  if (err instanceof StorageFullError || err instanceof DatabaseFullError) return fail('storage', err.message);
+  if (err instanceof StorageFullError || err instanceof DatabaseFullError || err instanceof StorageStalledError) {
+    return fail('storage', err.message);
+  }
   if (err instanceof NasPathError || err instanceof RangeError) return fail('invalid-input', err.message);
   if (err instanceof UnknownJobError) return fail('unknown-job', `There is no job ${err.jobId}; it may have been deleted.`);
   if (err instanceof IllegalMoveError) return fail('illegal-move', err.message);

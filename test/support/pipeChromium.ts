@@ -34,6 +34,8 @@ export interface PipePage {
    * runs; the workers are attached for it only. A sampling profiler: it adds a little CPU of its own.
    */
   cpuProfiles(during: () => Promise<void>): Promise<{ target: 'page' | 'worker'; profile: unknown }[]>;
+  /** Evaluate `expression` in each of the page's workers (attached for it only); their values, in order. */
+  evaluateInWorkers<T>(expression: string): Promise<T[]>;
   /** Let the page ignore its Content-Security-Policy from the next load on (a probe's own blob: worker). */
   bypassCsp(): Promise<void>;
   close(): Promise<void>;
@@ -136,6 +138,25 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
         await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
       }
       return profiles;
+    },
+    async evaluateInWorkers<T>(expression: string) {
+      const workers: string[] = [];
+      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
+      });
+      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+      off();
+      const values: T[] = [];
+      for (const session of workers) {
+        const r = await cdp.send<{ result: { value: T } }>(
+          'Runtime.evaluate',
+          { expression, awaitPromise: true, returnByValue: true },
+          session,
+        );
+        values.push(r.result.value);
+      }
+      await inPage('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true });
+      return values;
     },
     cpuByType: () => cpuByProcessType(proc.pid!),
     memoryDump: (depth = 2) => memoryDump(cdp, depth),

@@ -1,7 +1,7 @@
 // files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
 // text), hashed while written; intake.ts stores a run and queues it in one go.
-import { LocalFileMissingError, StorageFullError } from '../errors';
-import { createStreamHasher } from '../hash/streamHasher';
+import { LocalFileMissingError, StorageFullError, StorageStalledError } from '../errors';
+import { type StreamHasher, createStreamHasher } from '../hash/streamHasher';
 import { sourceChunks } from './sourceChunks';
 
 // The run files kept on the device, in OPFS under runs/<job id>/f<seq>: named by the job id and a
@@ -78,11 +78,12 @@ async function writeRunFile(
 ): Promise<StoredFile> {
   const dir = await folders.job(jobId, true);
   const handle = await dir.getFileHandle(`f${seq}`, { create: true });
-  const access = await handle.createSyncAccessHandle();
-  const hasher = await createStreamHasher(body.size);
+  const access = await openAccess(handle);
+  let hasher: StreamHasher | null = null;
   let offset = 0;
   let sha256 = '';
   try {
+    hasher = await createStreamHasher(body.size);
     // A file left by an intake that was cut off is written over from the start; a new one (nearly all)
     // is not truncated: each truncate is a round trip to the browser process.
     if (access.getSize() > 0) access.truncate(0);
@@ -99,7 +100,7 @@ async function writeRunFile(
     access.flush();
     sha256 = await hasher.digest();
   } catch (err) {
-    hasher.dispose();
+    hasher?.dispose();
     if (err instanceof DOMException && err.name === 'QuotaExceededError') {
       throw new StorageFullError(body.size, null);
     }
@@ -108,6 +109,27 @@ async function writeRunFile(
     access.close();
   }
   return { seq, size: offset, sha256 };
+}
+
+/** How long opening a file may take before the intake gives up (it takes a few milliseconds). */
+const OPEN_TIMEOUT_MS = 30_000;
+let opening: Promise<unknown> = Promise.resolve();
+
+/**
+ * One createSyncAccessHandle at a time. With four in flight at once, Chromium left one of them
+ * unanswered about once in 20,000 files (the file's lock free, the promise never settled): the intake
+ * never ended. Should an open still not answer, the intake fails with what to do, not silently.
+ */
+function openAccess(handle: FileSystemFileHandle): Promise<FileSystemSyncAccessHandle> {
+  const open = opening.then(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StorageStalledError(OPEN_TIMEOUT_MS)), OPEN_TIMEOUT_MS);
+    });
+    return Promise.race([handle.createSyncAccessHandle(), late]).finally(() => clearTimeout(timer));
+  });
+  opening = open.catch(() => undefined);
+  return open;
 }
 
 async function openRunFile(folders: FolderHandles, jobId: string, seq: number, relPath: string): Promise<Blob> {
