@@ -12,13 +12,18 @@ function reply(message: HashReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
+/** Streams that failed: what comes for them after is not hashed, so no digest can leave out a piece. */
+const failed = new Set<number>();
+
 scope.onmessage = async (event: MessageEvent<HashRequest>) => {
   const m = event.data;
+  if (m.op === 'drop' || failed.has(m.id)) {
+    streams.delete(m.id);
+    if (m.op !== 'update') failed.delete(m.id);
+    if (m.op === 'digest') reply({ id: m.id, op: 'failed', message: 'an earlier piece could not be hashed' });
+    return;
+  }
   try {
-    if (m.op === 'drop') {
-      streams.delete(m.id);
-      return;
-    }
     let hasher = streams.get(m.id);
     if (!hasher) streams.set(m.id, (hasher = createSHA256()));
     // Messages of one stream are handled in order: each waits on the same promise, in arrival order.
@@ -32,6 +37,7 @@ scope.onmessage = async (event: MessageEvent<HashRequest>) => {
     }
   } catch (err) {
     streams.delete(m.id);
+    failed.add(m.id);
     reply({ id: m.id, op: 'failed', message: err instanceof Error ? err.message : String(err) });
   }
 };
