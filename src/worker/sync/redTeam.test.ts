@@ -1,14 +1,12 @@
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getEventListeners } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
-import { afterEach, describe, expect, test } from 'vitest';
-import { createRig, type Rig } from '../../../test/support/engineRig';
-import { type NasKind, type NasServer, startNas } from '../../../test/support/nasServers';
+import { describe, expect, test } from 'vitest';
+import type { Rig } from '../../../test/support/engineRig';
 import { nasTree, runHashes } from '../../../test/support/nasTree';
+import { redTeamKit } from '../../../test/support/redTeamKit';
 import type { ApiDeps } from '../api/deps';
 import { stopSyncing as apiStopSyncing } from '../api/operatorActions';
 import { createStores } from '../db/stores';
@@ -18,50 +16,7 @@ import { fetchUpload } from '../webdav/upload';
 // Red team: each test is a way the promise (nothing lost or overwritten; the operator's word stands; offline
 // never spends retries) was found to break, on real servers on 127.0.0.1. Each FAILS on the code it was written against.
 
-type RunFiles = { relPath: string; text: string }[];
-const rigs: Rig[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) await r.close();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function rigOn(settings = {}, nas: NasServer | NasKind = 'embedded', idleTimeoutMs = 2_000): Promise<Rig> {
-  const rig = await createRig(settings, undefined, idleTimeoutMs, nas);
-  rigs.push(rig);
-  return rig;
-}
-
-async function ownNas(kind: NasKind): Promise<NasServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'exlab-red-'));
-  const nas = await startNas(kind, dir);
-  cleanups.push(
-    () => rmSync(dir, { recursive: true, force: true }),
-    () => nas.stop(),
-  );
-  return nas;
-}
-
-const intake = (rig: Rig, runName: string, files: RunFiles) =>
-  rig.intake(
-    runName,
-    files.map((f) => ({ relPath: f.relPath, body: new Blob([f.text]) })),
-  );
-
-/** The job once the engine has made up its mind: done, failed, or an attempt spent (the fake clock holds the retry). */
-const decided = (rig: Rig, jobId: string) =>
-  rig.waitFor(jobId, (j) => j.state === 'cleaned' || j.state === 'failed' || j.attempts > 0, 'CLEANED, FAILED or an attempt spent');
-
-/** A short pause between two looks at a condition that must become true (a poll, not a conclusion). */
-const pollInterval = () => new Promise((r) => setTimeout(r, 20));
-
-const until = async (what: string, check: () => boolean | Promise<boolean>) => {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pollInterval();
-  }
-};
+const { cleanups, rigOn, ownNas, intake, decided, until } = redTeamKit();
 
 /** What the worker API's operator actions are given; they only use the stores. */
 const apiDeps = (rig: Rig) => ({ stores: () => rig.stores, engine: () => rig.engine }) as unknown as ApiDeps;
@@ -197,100 +152,6 @@ test("abort listeners do not pile up on the job's signal, one per file sent", as
   for (let i = 0; i < 20; i++) await dav.putFile(['many', `f${i}`], new Blob([`file ${i}`]));
   // Before the fix: fetchUpload (and xhrUpload in the browser) add an abort listener per PUT and never remove it.
   expect(getEventListeners(job.signal, 'abort').length).toBeLessThanOrEqual(1);
-});
-
-describe('names', () => {
-  for (const reserved of ['manifest-sha256.txt', '.exlab-claim.json']) {
-    test(`a run whose top folder is named "${reserved}" is refused at intake with what to do, or lands whole`, async () => {
-      const rig = await rigOn();
-      const run = [
-        { relPath: `${reserved}/notes.txt`, text: 'notes' },
-        { relPath: 'a.csv', text: 'alpha' },
-      ];
-      const job = await intake(rig, 'run', run).catch((err: Error) => err);
-      // Refused at intake, saying what to do, is one good answer; landing whole on the NAS is the other.
-      if (job instanceof Error) return expect(job.message).toMatch(/rename/);
-      rig.engine.start();
-      const done = await decided(rig, job.id);
-      // Before the fix: intake reserves only the whole path; a folder of that name collides with the app's own file.
-      expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
-      expect(nasTree(join(rig.davRoot, done.nas_path!))).toEqual(runHashes(run));
-    });
-  }
-
-  for (const kind of ['embedded', 'apache'] as const) {
-    test(`on ${kind}, a run name of 255 bytes whose folder is taken goes to the next free name`, async () => {
-      const nas = await ownNas(kind);
-      const rig = await rigOn({}, nas);
-      const name = 'r'.repeat(255);
-      const taken = join(nas.davRoot, 'hplc-01', '2025-06-01', name);
-      mkdirSync(taken, { recursive: true });
-      writeFileSync(join(taken, 'data.csv'), 'copied there by hand');
-      // Made here as root: Apache's workers (www-data) must own the folders they are to write into.
-      if (kind === 'apache')
-        for (const d of [join(nas.davRoot, 'hplc-01'), join(nas.davRoot, 'hplc-01', '2025-06-01')]) chownSync(d, 33, 33);
-      const run = [{ relPath: 'data.csv', text: 'the run' }];
-      const job = await intake(rig, name, run);
-      rig.engine.start();
-      const done = await decided(rig, job.id);
-      // "<255 bytes> (2)" would be 259 bytes: folder names are kept to 200 bytes, a suffix included.
-      expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
-      expect(nasTree(join(nas.davRoot, done.nas_path!))).toEqual(runHashes(run));
-      expect(readFileSync(join(taken, 'data.csv'), 'utf8')).toBe('copied there by hand');
-    });
-  }
-
-  test("on a NAS that answers MKCOL of an existing folder 201 again, a folder with files and no claim is still not this run's", async () => {
-    const rig = await rigOn();
-    // A run folder from before claims (every run synced by the previous version), or one copied by hand.
-    const old = join(rig.davRoot, 'hplc-01', '2025-06-01', 'run');
-    mkdirSync(old, { recursive: true });
-    writeFileSync(join(old, 'other.csv'), 'an older run');
-    // mkcol.ts: "already there" is 405 on most servers, "or 201 again" on some: such a server, for this folder.
-    rig.proxy.fault = (m, p) => (m === 'MKCOL' && p.endsWith('/2025-06-01/run/') ? { type: 'status', status: 201 } : null);
-    const job = await intake(rig, 'run', [{ relPath: 'data.csv', text: 'the run' }]);
-    rig.engine.start();
-    const done = await decided(rig, job.id);
-    // Before the fix: a 201 is taken as "this caller alone made it"; the claim goes into the old folder and the run with it.
-    expect(done).toMatchObject({ state: 'cleaned', nas_path: 'hplc-01/2025-06-01/run (2)' });
-    expect(readdirSync(old)).toEqual(['other.csv']);
-  });
-
-  test('a NAS that reports names decomposed (NFD, as HFS+ or a formD ZFS share does) verifies a run with accented names', async () => {
-    const rig = await rigOn({ verifyMode: 'size' });
-    const run = [
-      { relPath: 'Probe Müller.csv', text: 'ä ö ü' },
-      { relPath: 'échantillons/été.txt', text: 'summer' },
-    ];
-    // The server stores what it is sent and finds a name in either form; its listings spell names in NFD.
-    const nfdSegment = (s: string) =>
-      decodeURIComponent(s).normalize('NFD') === decodeURIComponent(s) ? s : encodeURIComponent(decodeURIComponent(s).normalize('NFD'));
-    const nfd = (xml: string) =>
-      xml.replace(
-        /(href>)([^<]*)(<)/g,
-        (_, open: string, href: string, close: string) => open + href.split('/').map(nfdSegment).join('/') + close,
-      );
-    rig.proxy.fault = (m) => (m === 'PROPFIND' ? { type: 'rewrite', edit: nfd } : null);
-    const job = await intake(rig, 'run', run);
-    rig.engine.start();
-    const done = await decided(rig, job.id);
-    // Before the fix: hrefToSegments/isWithin compare code points, so "Müller" (NFD) is not "Müller" (NFC): the listing
-    // and the ask-by-name both miss the file, verify counts it missing, and the resend is a nas_conflict.
-    expect(done).toMatchObject({ state: 'cleaned', attempts: 0 });
-  });
-
-  test('a foreign file named like the claim, too big to be a claim, makes the run take the next name, not fail', async () => {
-    const rig = await rigOn();
-    const taken = join(rig.davRoot, 'hplc-01', '2025-06-01', 'run');
-    mkdirSync(taken, { recursive: true });
-    writeFileSync(join(taken, '.exlab-claim.json'), 'x'.repeat(20_000));
-    const job = await intake(rig, 'run', [{ relPath: 'data.csv', text: 'the run' }]);
-    rig.engine.start();
-    const done = await decided(rig, job.id);
-    // Before the fix: readClaim's size cap throws ResponseTooLargeError (transient, counted) instead of "foreign".
-    expect(done).toMatchObject({ state: 'cleaned', attempts: 0, nas_path: 'hplc-01/2025-06-01/run (2)' });
-    expect(readdirSync(taken)).toEqual(['.exlab-claim.json']);
-  });
 });
 
 test('group commit: one call that fills the device fails alone; the call beside it in the batch commits', async () => {
