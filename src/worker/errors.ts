@@ -230,12 +230,12 @@ export class StorageFullError extends Error {
   }
 }
 
-/** The device's file storage left a request unanswered (see files/store.ts openAccess); nothing was queued. */
-export class StorageStalledError extends Error {
-  override name = 'StorageStalledError';
+/** Intake made no progress for a while (a picked file that stopped answering, the device's storage); nothing was queued. */
+export class IntakeStalledError extends Error {
+  override name = 'IntakeStalledError';
   constructor(readonly waitedMs: number) {
     super(
-      `The device's storage did not answer for ${waitedMs / 1000} s while the run was being copied; nothing was queued and the picked files are untouched. Queue the run again; if it happens again, reload the app.`,
+      `Copying the run onto this device stopped: nothing could be read or written for ${Math.round(waitedMs / 1000)} s (a picked file that no longer answers, or the device's storage). Nothing was queued and the picked files are untouched; queue the run again, and reload the app if it happens again.`,
     );
   }
 }
@@ -245,7 +245,7 @@ export class StorageStalledError extends Error {
  * state machine forbids, a duplicate); anything else is a bug and is thrown on.
  */
 export function refusalFor(err: unknown): Result<never> {
-  if (err instanceof StorageFullError || err instanceof DatabaseFullError || err instanceof StorageStalledError) {
+  if (err instanceof StorageFullError || err instanceof DatabaseFullError || err instanceof IntakeStalledError) {
     return fail('storage', err.message);
   }
   if (err instanceof NasPathError || err instanceof RangeError) return fail('invalid-input', err.message);

@@ -49,7 +49,7 @@ export interface Rig {
   /** Every status the engine reported, in order. */
   statuses: EngineStatus[];
   /** Store and queue a run; `freeBytes` is what the device says it has free (null: it does not say). */
-  intake(runName: string, files: IntakeFile[], freeBytes?: number | null): Promise<SyncJobRow>;
+  intake(runName: string, files: IntakeFile[], freeBytes?: number | null, stallMs?: number): Promise<SyncJobRow>;
   waitFor(jobId: string, predicate: (job: SyncJobRow) => boolean, what: string): Promise<SyncJobRow>;
   close(): Promise<void>;
 }
@@ -99,9 +99,9 @@ export async function createRig(
     davRoot: dav.davRoot,
     progress,
     statuses,
-    intake: (runName, list, freeBytes = null) =>
+    intake: (runName, list, freeBytes = null, stallMs) =>
       intakeRun(
-        { runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes },
+        { runFiles, files, settings, now: clock.now(), freeBytes: async () => freeBytes, stallMs },
         { equipmentId: 'hplc-01', runName, files: list },
       ),
     async waitFor(jobId, predicate, what) {

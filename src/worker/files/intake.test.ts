@@ -45,3 +45,32 @@ test('a file that cannot be read while others are being written: the run is refu
   expect(await rig.queue.listAll()).toEqual([]);
   expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
 });
+
+/** A picked file that stops answering half-way (a share that went away): its stream never ends. */
+class StalledFile extends Blob {
+  constructor() {
+    super([new Uint8Array(100_000)]);
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    let sent = false;
+    return new ReadableStream({
+      pull(controller) {
+        if (!sent) controller.enqueue(new Uint8Array(1000));
+        sent = true;
+        return new Promise(() => undefined);
+      },
+    });
+  }
+}
+
+test('a picked file that stops answering: intake gives up with what to do, queues nothing, keeps nothing', async () => {
+  rig = await createRig();
+  const files = [
+    { relPath: 'a.csv', body: new Blob(['alpha']) },
+    { relPath: 'stalled.bin', body: new StalledFile() },
+  ];
+  // Before: intake waited for that file for good, and the page said "Copying onto this device" for good.
+  await expect(rig.intake('r', files, null, 1000)).rejects.toThrow(/nothing could be read or written for 1 s.*queue the run again/);
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
+});

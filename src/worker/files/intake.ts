@@ -1,6 +1,6 @@
 import type { SyncJobRow } from '../db/jobRows';
 import type { RunFiles } from '../db/runFiles';
-import { DatabaseFullError, StorageFullError } from '../errors';
+import { DatabaseFullError, IntakeStalledError, StorageFullError } from '../errors';
 import { MANIFEST_NAME } from '../../shared/manifestName';
 import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
@@ -29,9 +29,12 @@ export interface IntakeDeps {
   /** Free bytes on the device, when the browser tells. */
   freeBytes: () => Promise<number | null>;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** How long intake may go without a byte written or a file done before it gives up (tests shorten it). */
+  stallMs?: number;
 }
 
 const PROGRESS_EVERY_MS = 100;
+const STALL_MS = 60_000;
 /** Files written into OPFS at once. */
 const INTAKE_CONCURRENCY = 4;
 
@@ -80,17 +83,23 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     reportedAt = now;
     deps.onProgress?.(bytesDone, bytesTotal);
   };
+  const watch = stallWatch(deps.stallMs ?? STALL_MS);
   try {
     // A few files at a time: for small files each one is a few round trips to the browser process
     // (create, open, close), which then overlap; a big file is bound by its hash either way.
-    await inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
+    const lanes = inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
       let fileDone = 0;
       stored[seq] = await deps.files.write(jobId, seq, file.body, (b) => {
         bytesDone += b - fileDone;
         fileDone = b;
+        watch.alive();
         report();
       });
+      watch.alive();
     });
+    // A read or a write that never answers must not leave the technician at "Copying..." for good.
+    await Promise.race([lanes, watch.stalled]);
+    watch.stop();
     const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
     return await deps.runFiles.insertRun(
       { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.runFiles, nasPath) },
@@ -98,12 +107,27 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       renamedNote(relPaths, originals),
     );
   } catch (err) {
-    await deps.files.deleteRun(jobId);
+    watch.stop();
+    // After a stall a file may still be open: then its folder stays until the next start's sweep.
+    await deps.files.deleteRun(jobId).catch(() => undefined);
     // The files fitted but the queue could not grow (or the other way round): either way the device is
     // full, and the page is told how much the run needs and what is free.
     if (err instanceof StorageFullError || err instanceof DatabaseFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
     throw err;
   }
+}
+
+/** Rejects with IntakeStalledError once `ms` pass without a call of alive(). */
+function stallWatch(ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let fail: (err: Error) => void = () => undefined;
+  const stalled = new Promise<never>((_, reject) => (fail = reject));
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new IntakeStalledError(ms)), ms);
+  };
+  alive();
+  return { stalled, alive, stop: () => clearTimeout(timer) };
 }
 
 /** Two runs never share a NAS folder: a second run of the same name on the same day gets " (2)". */

@@ -1,6 +1,6 @@
 // files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
 // text), hashed while written; intake.ts stores a run and queues it in one go.
-import { LocalFileMissingError, StorageFullError, StorageStalledError } from '../errors';
+import { LocalFileMissingError, StorageFullError } from '../errors';
 import { type StreamHasher, createStreamHasher } from '../hash/streamHasher';
 import { sourceChunks } from './sourceChunks';
 
@@ -111,23 +111,15 @@ async function writeRunFile(
   return { seq, size: offset, sha256 };
 }
 
-/** How long opening a file may take before the intake gives up (it takes a few milliseconds). */
-const OPEN_TIMEOUT_MS = 30_000;
 let opening: Promise<unknown> = Promise.resolve();
 
 /**
  * One createSyncAccessHandle at a time. With four in flight at once, Chromium left one of them
  * unanswered about once in 20,000 files (the file's lock free, the promise never settled): the intake
- * never ended. Should an open still not answer, the intake fails with what to do, not silently.
+ * never ended. (Should anything else stall, intake.ts gives up after a minute without progress.)
  */
 function openAccess(handle: FileSystemFileHandle): Promise<FileSystemSyncAccessHandle> {
-  const open = opening.then(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StorageStalledError(OPEN_TIMEOUT_MS)), OPEN_TIMEOUT_MS);
-    });
-    return Promise.race([handle.createSyncAccessHandle(), late]).finally(() => clearTimeout(timer));
-  });
+  const open = opening.then(() => handle.createSyncAccessHandle());
   opening = open.catch(() => undefined);
   return open;
 }
