@@ -1,6 +1,6 @@
 import type { SyncJobRow } from '../db/jobRows';
 import type { RunFiles } from '../db/runFiles';
-import { DatabaseFullError, StorageFullError } from '../errors';
+import { DatabaseFullError, SourceChangedError, StorageFullError } from '../errors';
 import { MANIFEST_NAME } from '../../shared/manifestName';
 import { CLAIM_NAME } from '../../shared/nasNames';
 import { planRunFolder, relPathSegments, safeSegment } from '../../shared/nasPath';
@@ -85,11 +85,16 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     // (create, open, close), which then overlap; a big file is bound by its hash either way.
     await inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
       let fileDone = 0;
-      stored[seq] = await deps.files.write(jobId, seq, file.body, (b) => {
-        bytesDone += b - fileDone;
-        fileDone = b;
-        report();
-      });
+      stored[seq] = await deps.files
+        .write(jobId, seq, file.body, (b) => {
+          bytesDone += b - fileDone;
+          fileDone = b;
+          report();
+        })
+        .catch((err: unknown) => {
+          // The store reads a Blob and knows no names: the page is told which file changed.
+          throw err instanceof SourceChangedError ? new SourceChangedError(relPaths[seq]) : err;
+        });
     });
     const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
     return await deps.runFiles.insertRun(
