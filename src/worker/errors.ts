@@ -213,6 +213,19 @@ export class VerifyMismatchError extends Error {
   }
 }
 
+/**
+ * A picked file changed while it was copied onto the device (an instrument still writing it): what was
+ * read is not the file. A RangeError, so the page is told it as input to fix.
+ */
+export class SourceChangedError extends RangeError {
+  override name = 'SourceChangedError';
+  constructor(readonly relPath: string | null) {
+    super(
+      `${relPath === null ? 'A file' : `"${relPath}"`} changed while it was being copied onto the device (is the instrument still writing it?); nothing of the run was kept. Queue the run again once its files are complete.`,
+    );
+  }
+}
+
 /** The device has no room for a run. */
 export class StorageFullError extends Error {
   override name = 'StorageFullError';

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { SourceChangedError } from '../errors';
 import { CHUNK_BYTES, sourceChunks } from './sourceChunks';
 
 // The picked file's bytes come out whole and in order, in chunks of CHUNK_BYTES but the last, whether the
@@ -12,12 +13,16 @@ function bytes(n: number): Uint8Array<ArrayBuffer> {
 
 /** A Blob whose stream hands out plain (not byte) pieces of 100,000 bytes, as some browsers' do. */
 class PlainStreamBlob extends Blob {
-  constructor(private readonly data: Uint8Array<ArrayBuffer>) {
+  /** `streamed`: the bytes its stream gives, when not all of them (a file cut short while it is read). */
+  constructor(
+    private readonly data: Uint8Array<ArrayBuffer>,
+    private readonly streamed = data.length,
+  ) {
     super([data]);
   }
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
     let at = 0;
-    const data = this.data;
+    const data = this.data.subarray(0, this.streamed);
     return new ReadableStream({
       pull(controller) {
         if (at >= data.length) return controller.close();
@@ -51,3 +56,22 @@ for (const size of [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHU
     });
   }
 }
+
+test("a stream that ends short of the file's size (the file was cut while read) is refused, not taken as the file", async () => {
+  const data = bytes(2 * CHUNK_BYTES + 5);
+  await expect(readAll(new PlainStreamBlob(data, CHUNK_BYTES + 100_000))).rejects.toThrow(SourceChangedError);
+  await expect(readAll(new PlainStreamBlob(data, 2 * CHUNK_BYTES))).rejects.toThrow(/changed while it was being copied/);
+});
+
+test('a stream with more bytes than the file picked (still being written) is refused before the extra bytes are handed on', async () => {
+  const grown = bytes(2 * CHUNK_BYTES + 5);
+  // The picked File says 1.5 chunks; its stream gives what is on disk now, 2 chunks and 5 bytes.
+  const picked = new PlainStreamBlob(grown);
+  Object.defineProperty(picked, 'size', { value: CHUNK_BYTES + CHUNK_BYTES / 2 });
+  const handed: number[] = [];
+  const read = (async () => {
+    for await (const chunk of sourceChunks(picked)) handed.push(chunk.length);
+  })();
+  await expect(read).rejects.toThrow(SourceChangedError);
+  expect(handed).toEqual([CHUNK_BYTES]);
+});

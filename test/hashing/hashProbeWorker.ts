@@ -1,0 +1,110 @@
+import * as Comlink from 'comlink';
+import { createOpfsFileStore } from '../../src/worker/files/store';
+import { readBackSha256 } from '../../src/worker/sync/readBack';
+import { createDavClient } from '../../src/worker/webdav/client';
+
+// A dedicated worker, as the app's sync worker is: the run file store on real OPFS (sync access handles,
+// the hash worker started from here) and the NAS read-back over a real fetch, driven by
+// hashing.browser.test.ts, which checks every digest against WebCrypto.
+
+export interface Written {
+  /** What the store says it wrote. */
+  size: number;
+  sha256: string;
+  /** What OPFS holds under that name, read back whole. */
+  storedSize: number;
+  storedSha256: string;
+}
+
+export type ReadBack = { sha256: string } | { error: string };
+
+const store = createOpfsFileStore();
+
+async function sha(data: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function storedFile(jobId: string, seq: number, size: number, sha256: string): Promise<Written> {
+  const bytes = await (await store.open(jobId, seq, `f${seq}`)).arrayBuffer();
+  return { size, sha256, storedSize: bytes.byteLength, storedSha256: await sha(bytes) };
+}
+
+/** A NAS client whose GET answers with `body` through the browser's fetch (a blob: URL), honouring aborts. */
+function davServing(body: Blob) {
+  const url = URL.createObjectURL(body);
+  const dav = createDavClient({
+    baseUrl: 'http://127.0.0.1:9/nas/',
+    upload: async () => {
+      throw new Error('no uploads here');
+    },
+    fetch: (_input, init) => fetch(url, { signal: init?.signal }),
+  });
+  return { dav, done: () => URL.revokeObjectURL(url) };
+}
+
+const api = {
+  /** Writes each body as a file of the job, as intake does, and reads them back from OPFS. */
+  async writeAll(jobId: string, bodies: Blob[]): Promise<Written[]> {
+    // One after the other, as intake writes them (files/intake.ts INTAKE_CONCURRENCY).
+    const stored = [];
+    for (const [seq, b] of bodies.entries()) stored.push(await store.write(jobId, seq, b));
+    return Promise.all(stored.map((s) => storedFile(jobId, s.seq, s.size, s.sha256)));
+  },
+
+  /**
+   * Puts `bytes` in an OPFS file, takes it as a File (a disk-backed snapshot, as a picked file is) and
+   * writes it into the store; when the first chunk is in, the source is changed in place as `change` says
+   * (an instrument still writing the file it was picked from).
+   */
+  async changedWhileRead(jobId: string, bytes: Uint8Array<ArrayBuffer>, change: 'shrink' | 'grow') {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('hash-probe', { create: true });
+    const handle = await dir.getFileHandle(`${jobId}.bin`, { create: true });
+    let access = await handle.createSyncAccessHandle();
+    access.truncate(0);
+    access.write(bytes, { at: 0 });
+    access.flush();
+    access.close();
+    const picked = await handle.getFile();
+    access = await handle.createSyncAccessHandle();
+    let changed = false;
+    try {
+      const s = await store.write(jobId, 0, picked, () => {
+        if (changed) return;
+        changed = true;
+        if (change === 'shrink') access.truncate(Math.floor(bytes.length / 3));
+        else access.write(new Uint8Array(1024 * 1024).fill(7), { at: bytes.length });
+        access.flush();
+      });
+      return { changed, written: await storedFile(jobId, 0, s.size, s.sha256) };
+    } catch (err) {
+      return { changed, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    } finally {
+      access.close();
+      await dir.removeEntry(`${jobId}.bin`);
+    }
+  },
+
+  /** The read-back's SHA-256 of `body` told `expectedBytes`; aborted once `abortAfter` bytes are in, when given. */
+  async readBack(body: Blob, expectedBytes: number, abortAfter: number | null = null): Promise<ReadBack> {
+    const { dav, done } = davServing(body);
+    const abort = new AbortController();
+    let seen = 0;
+    try {
+      const sha256 = await readBackSha256(dav, ['run', 'file.bin'], expectedBytes, abort.signal, (n) => {
+        seen += n;
+        if (abortAfter !== null && seen >= abortAfter) abort.abort(new Error('stopped by the test'));
+      });
+      return { sha256 };
+    } catch (err) {
+      return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    } finally {
+      done();
+    }
+  },
+
+  deleteRun: (jobId: string) => store.deleteRun(jobId),
+};
+
+export type HashProbe = typeof api;
+Comlink.expose(api);
