@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { E2E_DIST } from '../../test/support/paths.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { openPipePage } from '../../test/support/pipeChromium.ts';
-import { inPipePage, until } from './memoryRuns.ts';
+import { inPipePage, queueRun, until } from './memoryRuns.ts';
 import { makeSmallRun } from './sampleRuns.ts';
 
 // The reproduction of a hang of intake (files/store.ts openAccess): N runs of 2,000 small files queued
@@ -28,22 +28,9 @@ try {
   await inPipePage(page, `await api.updateSettings({ paused: true, retentionHours: 1 }); return 0;`, null);
   for (let i = 1; i <= RUNS && !hung; i++) {
     const name = `loop-${i}`;
-    await page.evaluate(`location.hash = '#/new'`);
-    await until(page, `!!document.querySelector('${FORM} [data-testid=pick-folder]')`, 'the New run form');
-    await page.setInputFiles(`${FORM} [data-testid=pick-folder]`, [small.dir]);
-    await until(page, `!!document.querySelector('${FORM} [data-testid=picked-summary]')`, 'the picked folder');
-    await page.evaluate(`(() => {
-      const form = document.querySelector('${FORM}');
-      for (const [field, value] of [['equipmentId', 'bench'], ['runName', ${JSON.stringify(name)}]]) {
-        const input = form.querySelector('[name=' + field + ']');
-        input.value = value;
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-      }
-      form.querySelector('button[type=submit]').click();
-    })()`);
     const t0 = Date.now();
     // A run of 2,000 files is queued in about 5 s; a minute without it is the hang.
-    await until(page, `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)})`, name, 60_000).then(
+    await queueRun(page, small.dir, name, 60_000).then(
       () => console.log(`${name}: queued in ${Date.now() - t0} ms`),
       async () => {
         hung = true;

@@ -43,7 +43,7 @@ export async function until(page: PipePage, condition: string, what: string, tim
 }
 
 /** Queue `dir` as the run `name` through the New run form, as a technician does. */
-export async function queueRun(page: PipePage, dir: string, name: string): Promise<void> {
+export async function queueRun(page: PipePage, dir: string, name: string, timeoutMs?: number): Promise<void> {
   await page.evaluate(`location.hash = '#/new'`);
   await until(page, `!!document.querySelector('${FORM} [data-testid=pick-folder]')`, 'the New run form');
   await page.setInputFiles(`${FORM} [data-testid=pick-folder]`, [dir]);
@@ -57,7 +57,12 @@ export async function queueRun(page: PipePage, dir: string, name: string): Promi
     }
     form.querySelector('button[type=submit]').click();
   })()`);
-  await until(page, `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)})`, `${name} to be queued`);
+  await until(
+    page,
+    `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)})`,
+    `${name} to be queued`,
+    timeoutMs,
+  );
   await page.evaluate(`location.hash = '#/queue'`);
 }
 

@@ -72,6 +72,16 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
   const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url });
   const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
   const inPage = <T>(method: string, params: object) => cdp.send<T>(method, params, sessionId);
+  /** The sessions of the page's workers, attached until auto-attach is turned off again. */
+  const attachWorkers = async (): Promise<string[]> => {
+    const workers: string[] = [];
+    const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
+      if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
+    });
+    await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
+    off();
+    return workers;
+  };
   return {
     async evaluate<T>(expression: string) {
       const r = await inPage<{ result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
@@ -94,12 +104,7 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
     pid: proc.pid!,
     rssByType: () => rssByProcessType(proc.pid!),
     async collectGarbage() {
-      const workers: string[] = [];
-      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
-        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
-      });
-      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
-      off();
+      const workers = await attachWorkers();
       const heaps: HeapUsage[] = [];
       for (const [i, session] of [sessionId, ...workers].entries()) {
         await cdp.send('HeapProfiler.collectGarbage', {}, session);
@@ -115,12 +120,7 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       return heaps;
     },
     async cpuProfiles(during) {
-      const workers: string[] = [];
-      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
-        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
-      });
-      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
-      off();
+      const workers = await attachWorkers();
       const sessions = [sessionId, ...workers];
       for (const session of sessions) {
         await cdp.send('Profiler.enable', {}, session);
@@ -140,12 +140,7 @@ export async function openPipePage(userDataDir: string, url: string): Promise<Pi
       return profiles;
     },
     async evaluateInWorkers<T>(expression: string) {
-      const workers: string[] = [];
-      const off = cdp.on('Target.attachedToTarget', (p: { sessionId: string; targetInfo: { type: string } }) => {
-        if (p.targetInfo.type === 'worker') workers.push(p.sessionId);
-      });
-      await inPage('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
-      off();
+      const workers = await attachWorkers();
       const values: T[] = [];
       for (const session of workers) {
         const r = await cdp.send<{ result: { value: T } }>(
