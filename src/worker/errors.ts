@@ -214,14 +214,19 @@ export class VerifyMismatchError extends Error {
 }
 
 /**
- * A picked file changed while it was copied onto the device (an instrument still writing it): what was
- * read is not the file. A RangeError, so the page is told it as input to fix.
+ * A picked file changed after it was picked (an instrument still writing it), or could no longer be read
+ * (moved, deleted, its disk gone): what would be stored is not the file picked. A RangeError, so the page
+ * is told it as input to fix.
  */
 export class SourceChangedError extends RangeError {
   override name = 'SourceChangedError';
-  constructor(readonly relPath: string | null) {
+  constructor(
+    readonly relPath: string | null,
+    options?: ErrorOptions,
+  ) {
     super(
-      `${relPath === null ? 'A file' : `"${relPath}"`} changed while it was being copied onto the device (is the instrument still writing it?); nothing of the run was kept. Queue the run again once its files are complete.`,
+      `${relPath === null ? 'A file' : `"${relPath}"`} changed after it was picked, or could no longer be read (is the instrument still writing it?); nothing of the run was kept. Pick the files again once they are complete, and queue the run.`,
+      options,
     );
   }
 }

@@ -56,7 +56,7 @@ test('a source cut short while it is read is refused, never stored short as the 
   const data = bytes(24 * MB, 5);
   const cut = await probe.changedWhileRead('changed-shrink', data, 'shrink');
   await probe.deleteRun('changed-shrink');
-  expect(cut).toEqual({ changed: true, error: expect.stringMatching(/^SourceChangedError: A file changed while it was being copied/) });
+  expect(cut).toEqual({ changed: true, error: expect.stringMatching(/^SourceChangedError: A file changed after it was picked/) });
   const grown = await probe.changedWhileRead('changed-grow', data, 'grow');
   await probe.deleteRun('changed-grow');
   expect(grown).toEqual({ changed: true, written: whole(data, await sha(data)) });

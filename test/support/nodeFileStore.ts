@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError } from '../../src/worker/errors';
 import type { FileStore } from '../../src/worker/files/store';
+import { sourceChunks } from '../../src/worker/files/sourceChunks';
 
 // The engine's FileStore over a folder on disk, for running the engine in Node: the same contract as
 // the OPFS store (runs/<job id>/f<seq>, streamed, hashed while written).
@@ -16,7 +17,8 @@ export function createNodeFileStore(root: string): FileStore {
       const hasher = await createSHA256();
       let size = 0;
       try {
-        for await (const chunk of body.stream() as unknown as AsyncIterable<Uint8Array>) {
+        // Read as the OPFS store reads it, so a source that changed or failed is refused the same way.
+        for await (const chunk of sourceChunks(body)) {
           hasher.update(chunk);
           await handle.write(chunk);
           size += chunk.length;

@@ -2,6 +2,7 @@ import { existsSync, openAsBlob, readdirSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createRig, type Rig } from '../../../test/support/engineRig';
+import { CHUNK_BYTES } from './sourceChunks';
 
 // Intake against the Node file store and the real WASM SQLite of the engine's rig: a refused run leaves
 // no job and no file behind.
@@ -41,7 +42,23 @@ test('a file that cannot be read while others are being written: the run is refu
   rmSync(gone);
   const files = Array.from({ length: 12 }, (_, i) => ({ relPath: `f${i}.bin`, body: new Blob([new Uint8Array(200_000).fill(i)]) }));
   files.splice(5, 0, { relPath: 'gone.bin', body: unreadable });
-  await expect(rig.intake('r', files)).rejects.toThrow(/ENOENT|NotReadable|could not be read/);
+  await expect(rig.intake('r', files)).rejects.toThrow(/^"gone.bin" changed after it was picked, or could no longer be read/);
+  expect(await rig.queue.listAll()).toEqual([]);
+  expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
+});
+
+test('a picked file rewritten in place while the run was copied (every byte read, same size) is refused by name, nothing kept', async () => {
+  rig = await createRig();
+  // Chromium reads such a file to its end with no error and refuses only the next open of it.
+  const rewritten = new Blob([new Uint8Array(300_000).fill(7)]);
+  rewritten.slice = () => {
+    const refused = new Blob();
+    refused.arrayBuffer = () => Promise.reject(new DOMException('The requested file could not be read', 'NotReadableError'));
+    return refused;
+  };
+  const files = Array.from({ length: 12 }, (_, i) => ({ relPath: `f${i}.bin`, body: new Blob([new Uint8Array(200_000).fill(i)]) }));
+  files.splice(3, 0, { relPath: 'plate/rewritten.bin', body: rewritten });
+  await expect(rig.intake('r', files)).rejects.toThrow(/^"plate\/rewritten.bin" changed after it was picked/);
   expect(await rig.queue.listAll()).toEqual([]);
   expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
 });
@@ -49,7 +66,7 @@ test('a file that cannot be read while others are being written: the run is refu
 /** A picked file that stops answering half-way (a share that went away): its stream never ends. */
 class StalledFile extends Blob {
   constructor() {
-    super([new Uint8Array(100_000)]);
+    super([new Uint8Array(CHUNK_BYTES + 1)]);
   }
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
     let sent = false;

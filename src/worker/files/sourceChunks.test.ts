@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { SourceChangedError } from '../errors';
-import { CHUNK_BYTES, sourceChunks } from './sourceChunks';
+import { CHUNK_BYTES, sourceChunks, unchangedSincePicked } from './sourceChunks';
 
 // The picked file's bytes come out whole and in order, in chunks of CHUNK_BYTES but the last, whether the
 // Blob's stream is a byte stream (read into one buffer) or a plain one (its pieces copied in).
@@ -60,7 +60,7 @@ for (const size of [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHU
 test("a stream that ends short of the file's size (the file was cut while read) is refused, not taken as the file", async () => {
   const data = bytes(2 * CHUNK_BYTES + 5);
   await expect(readAll(new PlainStreamBlob(data, CHUNK_BYTES + 100_000))).rejects.toThrow(SourceChangedError);
-  await expect(readAll(new PlainStreamBlob(data, 2 * CHUNK_BYTES))).rejects.toThrow(/changed while it was being copied/);
+  await expect(readAll(new PlainStreamBlob(data, 2 * CHUNK_BYTES))).rejects.toThrow(/changed after it was picked/);
 });
 
 test('a stream with more bytes than the file picked (still being written) is refused before the extra bytes are handed on', async () => {
@@ -74,4 +74,34 @@ test('a stream with more bytes than the file picked (still being written) is ref
   })();
   await expect(read).rejects.toThrow(SourceChangedError);
   expect(handed).toEqual([CHUNK_BYTES]);
+});
+
+/** A picked file rewritten in place after it was opened: Chromium streams it on, and refuses the next open. */
+class RewrittenBlob extends Blob {
+  override slice(): Blob {
+    const refused = new Blob();
+    refused.arrayBuffer = () => Promise.reject(new DOMException('The requested file could not be read', 'NotReadableError'));
+    return refused;
+  }
+}
+
+test('a file changed in place since it was picked (same size, every byte read) is seen only by opening it again', async () => {
+  const rewritten = new RewrittenBlob([bytes(2 * CHUNK_BYTES + 5)]);
+  expect((await readAll(rewritten)).joined.length).toBe(2 * CHUNK_BYTES + 5);
+  const err = await unchangedSincePicked(rewritten).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(SourceChangedError);
+  expect((err as Error).cause).toMatchObject({ name: 'NotReadableError' });
+  await expect(unchangedSincePicked(new Blob([bytes(10)]))).resolves.toBeUndefined();
+  await expect(unchangedSincePicked(new Blob([]))).resolves.toBeUndefined();
+});
+
+test('a read of the picked file that fails (moved, deleted, its disk gone) is refused as that file, with the cause kept', async () => {
+  const gone = new Blob([bytes(3 * CHUNK_BYTES)]);
+  gone.stream = () =>
+    new ReadableStream({
+      pull: (c) => c.error(new DOMException('A requested file could not be found', 'NotFoundError')),
+    });
+  const err = await readAll(gone).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(SourceChangedError);
+  expect((err as Error).cause).toMatchObject({ name: 'NotFoundError' });
 });

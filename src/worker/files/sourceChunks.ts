@@ -8,12 +8,13 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
  * chunk is valid only until the next is asked for. Reading 4 MB slices with Blob.slice().arrayBuffer()
  * made a new 4 MB array each, left to the garbage collector: the renderer grew by 200 MB while 1 GB
  * was taken in. The stream is also faster (1 GB in 1.3 s against 1.9 s on the bench machine).
- * SourceChangedError, after the last chunk, when it had fewer bytes than the file picked.
+ * SourceChangedError when the file is not the one picked: fewer or more bytes than its picked size, or a
+ * read that failed. A change in place is seen only by unchangedSincePicked(), once it has been read.
  */
 export async function* sourceChunks(body: Blob): AsyncGenerator<Uint8Array> {
   // A file of one chunk is read in one go: setting up a stream cost more than reading a small file.
   if (body.size <= CHUNK_BYTES) {
-    const whole = new Uint8Array(await body.arrayBuffer());
+    const whole = new Uint8Array(await fromSource(body.arrayBuffer()));
     if (whole.length !== body.size) throw new SourceChangedError(null);
     if (whole.length) yield whole;
     return;
@@ -34,12 +35,12 @@ export async function* sourceChunks(body: Blob): AsyncGenerator<Uint8Array> {
       let filled = 0;
       while (filled < CHUNK_BYTES) {
         if (byob) {
-          const step = await byob.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled));
+          const step = await fromSource(byob.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled)));
           if (step.value) buffer = step.value.buffer as ArrayBuffer;
           if (step.done) break;
           filled += step.value.length;
         } else {
-          const piece: Uint8Array | undefined = carry ?? (await plain!.read()).value;
+          const piece: Uint8Array | undefined = carry ?? (await fromSource(plain!.read())).value;
           if (!piece) break;
           const n = Math.min(piece.length, CHUNK_BYTES - filled);
           new Uint8Array(buffer).set(piece.subarray(0, n), filled);
@@ -50,16 +51,35 @@ export async function* sourceChunks(body: Blob): AsyncGenerator<Uint8Array> {
       total += filled;
       // One still growing (an instrument appending to it) is not the file picked either.
       if (total > body.size) throw new SourceChangedError(null);
+      const last = filled < CHUNK_BYTES;
+      // A picked file is a snapshot, but Chromium streams the file as it is now: one cut short while it
+      // was read (an instrument rewriting it) simply ended early, and was queued as the run's file.
+      if (last && total !== body.size) throw new SourceChangedError(null);
       if (filled > 0) yield new Uint8Array(buffer, 0, filled);
-      if (filled < CHUNK_BYTES) {
-        // A picked file is a snapshot, but Chromium streams the file as it is now: one cut short while
-        // it was read (an instrument rewriting it) simply ended early, and was queued as the run's file.
-        if (total !== body.size) throw new SourceChangedError(null);
-        return;
-      }
+      if (last) return;
     }
   } finally {
     // A write that failed leaves the rest unread: let the browser stop reading the source.
     (byob ?? plain)!.cancel().catch(() => undefined);
   }
+}
+
+/** A failed read of the picked file (changed since picked, moved, deleted, its disk gone) is that file's fault. */
+async function fromSource<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    throw new SourceChangedError(null, { cause: err });
+  }
+}
+
+/**
+ * Rejects (SourceChangedError) when the picked file is no longer the one picked. Chromium refuses to open
+ * a picked file whose modification time moved since it was picked (NotReadableError), but checks only
+ * when it opens it: a file rewritten in place at the same size while it is read streams half old and half
+ * new bytes with no error, and that torn copy would be hashed, synced and verified against itself.
+ * Opening it once more after it was read catches that.
+ */
+export async function unchangedSincePicked(body: Blob): Promise<void> {
+  if (body.size > 0) await fromSource(body.slice(body.size - 1).arrayBuffer());
 }

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { launchChromium, type RealChromium } from '../test/support/launchChromium.ts';
+import { openApp, showView } from './fixtures/queuePage.ts';
+import { makeRunFolder } from '../test/support/sampleRun.ts';
+import { expect, test } from './fixtures/test.ts';
+
+// An instrument rewrites a file of the run in place (same size) after the technician picked the folder:
+// before intake starts, and while intake is copying it. A picked file is a snapshot; what the app stores
+// and queues must be that snapshot or nothing, never half old and half new bytes under a digest that
+// matches the torn copy (it would be synced, verified against itself, and the device copy freed).
+// The files are real files on disk, picked through the file input, as on a tablet.
+
+const MB = 1 << 20;
+let work = '';
+let browser: RealChromium | null = null;
+
+test.beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'exlab-changed-'));
+});
+test.afterEach(async () => {
+  await browser?.close();
+  browser = null;
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Overwrite `bytes` bytes at `offset` with 0xEE, in place: the file keeps its size. */
+function rewriteInPlace(path: string, offset: number, bytes: number): void {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(bytes, 0xee), 0, bytes, offset);
+  } finally {
+    closeSync(fd);
+  }
+  expect(statSync(path).size).toBe(size);
+}
+
+async function jobsAndFolders(page: Page): Promise<{ jobs: number; folders: number }> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let folders = 0;
+    for await (const _ of ((await root.getDirectoryHandle('runs', { create: true })) as any).keys()) folders++;
+    const jobs = (await (globalThis as any).exlabApi.list({})).value.jobs.length;
+    return { jobs, folders };
+  });
+}
+
+/** The form's answer to Queue run: the refusal, or (the defect) the run queued. */
+async function answer(form: Locator): Promise<string> {
+  const said = form.getByRole('alert').or(form.getByRole('status').filter({ hasText: 'Queued run' }));
+  await expect(said).toBeVisible({ timeout: 60_000 });
+  return (await said.textContent()) ?? '';
+}
+
+const CHANGED = /"big\.bin" changed after it was picked, or could no longer be read/;
+
+test('a picked file rewritten in place before or during intake is refused by name, nothing queued or kept', async ({ baseURL }) => {
+  test.setTimeout(180_000);
+  const folder = join(work, 'run');
+  mkdirSync(folder);
+  makeRunFolder(folder, { names: ['a.txt'], bigFiles: [{ name: 'big.bin', mb: 512 }] });
+  const big = join(folder, 'big.bin');
+  browser = await launchChromium(join(work, 'profile'));
+  const page = await browser.context.newPage();
+  await openApp(page, baseURL, { paused: true });
+  await showView(page, 'New run');
+  const form = page.getByRole('form', { name: 'New run' });
+  await form.getByLabel('Equipment id').fill('hplc-01');
+  const pick = async () => {
+    await form.getByTestId('pick-folder').setInputFiles(folder);
+    await expect(form.getByTestId('picked-summary')).toContainText('2 files');
+    await expect(form.getByRole('alert')).toHaveCount(0);
+  };
+
+  // 1. Rewritten after the folder was picked, before Queue run.
+  await pick();
+  rewriteInPlace(big, 0, MB);
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  expect(await answer(form)).toMatch(CHANGED);
+  expect(await jobsAndFolders(page)).toEqual({ jobs: 0, folders: 0 });
+
+  // 2. Rewritten while intake copies it: its last megabyte, once the copy has started (512 MB take
+  // seconds; the rewrite takes a millisecond). Before the fix the run was queued, its copy torn.
+  await pick();
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByText(/Copying onto this device: [1-9]/)).toBeVisible({ timeout: 60_000 });
+  rewriteInPlace(big, 511 * MB, MB);
+  expect(await answer(form)).toMatch(CHANGED);
+  expect(await jobsAndFolders(page)).toEqual({ jobs: 0, folders: 0 });
+
+  // 3. Picked again once complete: queued, and stored as the file now is.
+  await pick();
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('status').filter({ hasText: 'Queued run' })).toBeVisible({ timeout: 60_000 });
+  expect(await jobsAndFolders(page)).toEqual({ jobs: 1, folders: 1 });
+  const stored = await page.evaluate(async () => {
+    const api = (globalThis as any).exlabApi;
+    const job = (await api.list({})).value.jobs[0];
+    return (await api.files(job.id)).value.map((f: { rel_path: string; sha256: string }) => [f.rel_path, f.sha256]);
+  });
+  const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+  expect(Object.fromEntries(stored)).toEqual({ 'a.txt': sha(join(folder, 'a.txt')), 'big.bin': sha(big) });
+});
