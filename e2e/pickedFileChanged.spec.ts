@@ -115,7 +115,9 @@ test('an empty picked file an instrument fills while the rest of the run is copi
   test.setTimeout(180_000);
   const folder = join(work, 'run');
   mkdirSync(folder);
-  makeRunFolder(folder, { names: ['empty.bin'], bigFiles: [{ name: 'zbig.bin', mb: 256 }] });
+  // The browser lists a picked folder's own files before those of its subfolders: the empty file is
+  // copied before the big one starts.
+  makeRunFolder(folder, { names: ['empty.bin'], bigFiles: [{ name: 'data/big.bin', mb: 256 }] });
   browser = await launchChromium(join(work, 'profile'));
   const page = await browser.context.newPage();
   await openApp(page, baseURL, { paused: true });
@@ -123,12 +125,12 @@ test('an empty picked file an instrument fills while the rest of the run is copi
   const form = page.getByRole('form', { name: 'New run' });
   await form.getByLabel('Equipment id').fill('hplc-01');
   const input = form.getByTestId('pick-folder');
-  await input.setInputFiles(folder);
+  const pickFolder = () => input.setInputFiles(folder);
+  await pickFolder();
   await expect(form.getByTestId('picked-summary')).toContainText('2 files');
-  // The order intake copies them in: the empty file is done before the big one starts.
   expect(await input.evaluate((el: HTMLInputElement) => [...el.files!].map((f) => [f.name, f.size]))).toEqual([
     ['empty.bin', 0],
-    ['zbig.bin', 256 * MB],
+    ['big.bin', 256 * MB],
   ]);
   await form.getByRole('button', { name: 'Queue run' }).click();
   await expect(form.getByText(/Copying onto this device: [1-9]/)).toBeVisible({ timeout: 60_000 });
@@ -138,7 +140,7 @@ test('an empty picked file an instrument fills while the rest of the run is copi
 
   // An empty file left as it was is taken: emptied again, picked again, queued.
   writeFileSync(join(folder, 'empty.bin'), '');
-  await input.setInputFiles(folder);
+  await pickFolder();
   await expect(form.getByTestId('picked-summary')).toContainText('2 files');
   await form.getByRole('button', { name: 'Queue run' }).click();
   await expect(form.getByRole('status').filter({ hasText: 'Queued run' })).toBeVisible({ timeout: 60_000 });
