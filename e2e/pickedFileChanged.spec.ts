@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -104,4 +104,45 @@ test('a picked file rewritten in place before or during intake is refused by nam
   });
   const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
   expect(Object.fromEntries(stored)).toEqual({ 'a.txt': sha(join(folder, 'a.txt')), 'big.bin': sha(big) });
+});
+
+test('an empty picked file an instrument fills while the rest of the run is copied is refused by name, not queued empty', async ({
+  baseURL,
+}) => {
+  // An instrument that creates its report first and fills it at the end: picked while still empty. The
+  // empty file is copied first (0 bytes, unchanged then); the instrument writes it while the big file is
+  // copied. A file of 1 byte changed then is refused; the empty one was queued as 0 bytes (before the fix).
+  test.setTimeout(180_000);
+  const folder = join(work, 'run');
+  mkdirSync(folder);
+  // The browser lists a picked folder's own files before those of its subfolders: the empty file is
+  // copied before the big one starts.
+  makeRunFolder(folder, { names: ['empty.bin'], bigFiles: [{ name: 'data/big.bin', mb: 256 }] });
+  browser = await launchChromium(join(work, 'profile'));
+  const page = await browser.context.newPage();
+  await openApp(page, baseURL, { paused: true });
+  await showView(page, 'New run');
+  const form = page.getByRole('form', { name: 'New run' });
+  await form.getByLabel('Equipment id').fill('hplc-01');
+  const input = form.getByTestId('pick-folder');
+  const pickFolder = () => input.setInputFiles(folder);
+  await pickFolder();
+  await expect(form.getByTestId('picked-summary')).toContainText('2 files');
+  expect(await input.evaluate((el: HTMLInputElement) => [...el.files!].map((f) => [f.name, f.size]))).toEqual([
+    ['empty.bin', 0],
+    ['big.bin', 256 * MB],
+  ]);
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByText(/Copying onto this device: [1-9]/)).toBeVisible({ timeout: 60_000 });
+  writeFileSync(join(folder, 'empty.bin'), 'peak table: 12 rows\n');
+  expect(await answer(form)).toMatch(/"empty\.bin" changed after it was picked, or could no longer be read/);
+  expect(await jobsAndFolders(page)).toEqual({ jobs: 0, folders: 0 });
+
+  // An empty file left as it was is taken: emptied again, picked again, queued.
+  writeFileSync(join(folder, 'empty.bin'), '');
+  await pickFolder();
+  await expect(form.getByTestId('picked-summary')).toContainText('2 files');
+  await form.getByRole('button', { name: 'Queue run' }).click();
+  await expect(form.getByRole('status').filter({ hasText: 'Queued run' })).toBeVisible({ timeout: 60_000 });
+  expect(await jobsAndFolders(page)).toEqual({ jobs: 1, folders: 1 });
 });
