@@ -91,3 +91,53 @@ test('a picked file that stops answering: intake gives up with what to do, queue
   expect(await rig.queue.listAll()).toEqual([]);
   expect(existsSync(rig.localRoot) ? readdirSync(rig.localRoot) : []).toEqual([]);
 });
+
+/** A picked file on a share that stops answering for a while, then answers again (its stream resumes). */
+class ResumingFile extends Blob {
+  readonly resume: () => void;
+  /** How its stream ended: read to its end, or given up by the reader. */
+  readonly ended: Promise<'read to the end' | 'given up'>;
+  private readonly gate: Promise<void>;
+  private onEnd: (how: 'read to the end' | 'given up') => void = () => undefined;
+  constructor() {
+    super([new Uint8Array(2 * CHUNK_BYTES)]);
+    let open = () => undefined as void;
+    this.gate = new Promise<void>((r) => (open = r));
+    this.resume = open;
+    this.ended = new Promise((r) => (this.onEnd = r));
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    let sent = 0;
+    const { gate, onEnd } = this;
+    return new ReadableStream({
+      async pull(controller) {
+        if (sent >= 1000) await gate;
+        if (sent >= 2 * CHUNK_BYTES) {
+          onEnd('read to the end');
+          return controller.close();
+        }
+        const n = sent === 0 ? 1000 : Math.min(CHUNK_BYTES, 2 * CHUNK_BYTES - sent);
+        controller.enqueue(new Uint8Array(n));
+        sent += n;
+      },
+      cancel: () => onEnd('given up'),
+    });
+  }
+}
+
+test('a copy that stalled and wakes up after intake gave up stops, and leaves nothing on the device', async () => {
+  const r = (rig = await createRig());
+  const resuming = new ResumingFile();
+  const files = [
+    { relPath: 'a.csv', body: new Blob(['alpha']) },
+    { relPath: 'slow.bin', body: resuming },
+    ...Array.from({ length: 5 }, (_, i) => ({ relPath: `later-${i}.bin`, body: new Blob([new Uint8Array(100_000)]) })),
+  ];
+  await expect(r.intake('r', files, null, 500)).rejects.toThrow(/nothing could be read or written/);
+  // Before: the copy went on once the share answered, wrote the rest of the run into the job's folder
+  // again, and left it there (until the next start's sweep), taking the device's space.
+  resuming.resume();
+  expect(await resuming.ended).toBe('given up');
+  await expect.poll(() => (existsSync(r.localRoot) ? readdirSync(r.localRoot) : []), { timeout: 5000 }).toEqual([]);
+  expect(await r.queue.listAll()).toEqual([]);
+});

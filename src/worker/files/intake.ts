@@ -95,12 +95,17 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   const named = (seq: number) => (err: unknown) => {
     throw err instanceof SourceChangedError ? new SourceChangedError(relPaths[seq], { cause: err.cause }) : err;
   };
+  // Set once intake gave up: a copy that stalled and wakes up later stops at its next chunk or file.
+  let abandoned: Error | null = null;
+  let lanes: Promise<void> | null = null;
   try {
     // Lanes, so that more files at a time is one number (INTAKE_CONCURRENCY) once it is safe.
-    const lanes = inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
+    lanes = inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
+      if (abandoned) throw abandoned;
       let fileDone = 0;
       stored[seq] = await deps.files
         .write(jobId, seq, file.body, (b) => {
+          if (abandoned) throw abandoned;
           bytesDone += b - fileDone;
           fileDone = b;
           watch.alive();
@@ -117,6 +122,7 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       await unchangedSincePicked(file.body).catch(named(seq));
       watch.alive();
     });
+    unchanged.catch(() => undefined); // after a stall, its outcome is no one's
     await Promise.race([unchanged, watch.stalled]);
     watch.stop();
     const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
@@ -127,8 +133,11 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     );
   } catch (err) {
     watch.stop();
-    // After a stall a file may still be open: then its folder stays until the next start's sweep.
+    abandoned = err instanceof Error ? err : new Error(String(err));
     await deps.files.deleteRun(jobId).catch(() => undefined);
+    // A stalled copy that wakes up later writes into the run's folder again until it stops: the folder
+    // goes once it has (one that never wakes keeps its folder until the next start's sweep).
+    void lanes?.catch(() => undefined).then(() => deps.files.deleteRun(jobId).catch(() => undefined));
     // The files fitted but the queue could not grow (or the other way round): either way the device is
     // full, and the page is told how much the run needs and what is free.
     if (err instanceof StorageFullError || err instanceof DatabaseFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
