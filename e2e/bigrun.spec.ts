@@ -100,7 +100,9 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
     onNas.delete('.exlab-claim.json');
     expect(manifest).toBeDefined();
     expect(onNas).toEqual(hashTree(folder));
-    const puts = apache.requests().filter((r) => r.startsWith('PUT '));
+    // The run's own PUTs: the device's state file (.exlab-sync/devices/) is written 5 s after a change, so
+    // it lands in this log when the run takes longer than that (the slow CI machine: 24 PUTs, one its).
+    const puts = apache.requests().filter((r) => r.startsWith('PUT ') && !r.includes(' /dav/.exlab-sync/'));
     // 21 files, the manifest and the run folder's claim.
     expect(puts.length).toBe(23);
     expect(puts.every((r) => r.includes('.exlab-part-') && r.endsWith(' 201'))).toBe(true);

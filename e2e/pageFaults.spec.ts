@@ -34,11 +34,11 @@ test('a fault while a run is stored (a picked file gone from the disk) is shown,
     await form.getByTestId('pick-folder').setInputFiles(folder);
     await expect(form.getByTestId('picked-summary')).toHaveText(/^2 files/);
     // The browser reads a picked file when it is stored: gone from the disk by then, it cannot be read,
-    // an error the worker has no refusal for.
+    // and the page names it and says what to do.
     unlinkSync(join(folder, 'b.csv'));
     await form.getByRole('button', { name: 'Queue run' }).click();
-    await expect(form.getByRole('alert')).toContainText('The run was not queued');
-    await expect(form.getByRole('alert')).toContainText('pick it again');
+    await expect(form.getByRole('alert')).toContainText('"b.csv" changed after it was picked, or could no longer be read');
+    await expect(form.getByRole('alert')).toContainText('Pick the files again');
     await expect(form.getByText('Copying onto this device')).toHaveCount(0);
     await expect(form.getByRole('button', { name: 'Queue run' })).toBeEnabled();
 
