@@ -56,6 +56,17 @@ async function answer(form: Locator): Promise<string> {
   return (await said.textContent()) ?? '';
 }
 
+/** A browser on a real profile, the New run form open with an equipment id filled in. */
+async function newRunForm(baseURL: string | undefined): Promise<{ page: Page; form: Locator }> {
+  browser = await launchChromium(join(work, 'profile'));
+  const page = await browser.context.newPage();
+  await openApp(page, baseURL, { paused: true });
+  await showView(page, 'New run');
+  const form = page.getByRole('form', { name: 'New run' });
+  await form.getByLabel('Equipment id').fill('hplc-01');
+  return { page, form };
+}
+
 const CHANGED = /"big\.bin" changed after it was picked, or could no longer be read/;
 
 test('a picked file rewritten in place before or during intake is refused by name, nothing queued or kept', async ({ baseURL }) => {
@@ -64,12 +75,7 @@ test('a picked file rewritten in place before or during intake is refused by nam
   mkdirSync(folder);
   makeRunFolder(folder, { names: ['a.txt'], bigFiles: [{ name: 'big.bin', mb: 512 }] });
   const big = join(folder, 'big.bin');
-  browser = await launchChromium(join(work, 'profile'));
-  const page = await browser.context.newPage();
-  await openApp(page, baseURL, { paused: true });
-  await showView(page, 'New run');
-  const form = page.getByRole('form', { name: 'New run' });
-  await form.getByLabel('Equipment id').fill('hplc-01');
+  const { page, form } = await newRunForm(baseURL);
   const pick = async () => {
     await form.getByTestId('pick-folder').setInputFiles(folder);
     await expect(form.getByTestId('picked-summary')).toContainText('2 files');
@@ -118,12 +124,7 @@ test('an empty picked file an instrument fills while the rest of the run is copi
   // The browser lists a picked folder's own files before those of its subfolders: the empty file is
   // copied before the big one starts.
   makeRunFolder(folder, { names: ['empty.bin'], bigFiles: [{ name: 'data/big.bin', mb: 256 }] });
-  browser = await launchChromium(join(work, 'profile'));
-  const page = await browser.context.newPage();
-  await openApp(page, baseURL, { paused: true });
-  await showView(page, 'New run');
-  const form = page.getByRole('form', { name: 'New run' });
-  await form.getByLabel('Equipment id').fill('hplc-01');
+  const { page, form } = await newRunForm(baseURL);
   const input = form.getByTestId('pick-folder');
   const pickFolder = () => input.setInputFiles(folder);
   await pickFolder();
