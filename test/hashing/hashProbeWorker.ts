@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { createOpfsFileStore } from '../../src/worker/files/store';
-import { readBackSha256 } from '../../src/worker/sync/readBack';
+import type { ChunkDigests } from '../../src/worker/hash/chunkDigests';
+import { readBackChunkDigests, readBackSha256 } from '../../src/worker/sync/readBack';
 import { createDavClient } from '../../src/worker/webdav/client';
 
 // A dedicated worker, as the app's sync worker is: the run file store on real OPFS (sync access handles,
@@ -14,6 +15,8 @@ export interface Written {
   /** What OPFS holds under that name, read back whole. */
   storedSize: number;
   storedSha256: string;
+  /** The digest of each 4 MiB piece the store took (hex), for a file bigger than one piece; else null. */
+  chunks: string[] | null;
 }
 
 export type ReadBack = { sha256: string } | { error: string };
@@ -25,9 +28,23 @@ async function sha(data: ArrayBuffer): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function storedFile(jobId: string, seq: number, size: number, sha256: string): Promise<Written> {
+/** Each 32-byte digest of a list, in hex. */
+function hexDigests(c: ChunkDigests): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < c.digests.length; at += 32)
+    out.push(Array.from(c.digests.subarray(at, at + 32), (b) => b.toString(16).padStart(2, '0')).join(''));
+  return out;
+}
+
+async function storedFile(jobId: string, seq: number, s: { size: number; sha256: string; chunks: ChunkDigests | null }): Promise<Written> {
   const bytes = await (await store.open(jobId, seq, `f${seq}`)).arrayBuffer();
-  return { size, sha256, storedSize: bytes.byteLength, storedSha256: await sha(bytes) };
+  return {
+    size: s.size,
+    sha256: s.sha256,
+    storedSize: bytes.byteLength,
+    storedSha256: await sha(bytes),
+    chunks: s.chunks ? hexDigests(s.chunks) : null,
+  };
 }
 
 /** A NAS client whose GET answers with `body` through the browser's fetch (a blob: URL), honouring aborts. */
@@ -49,7 +66,7 @@ const api = {
     // One after the other, as intake writes them (files/intake.ts INTAKE_CONCURRENCY).
     const stored = [];
     for (const [seq, b] of bodies.entries()) stored.push(await store.write(jobId, seq, b));
-    return Promise.all(stored.map((s) => storedFile(jobId, s.seq, s.size, s.sha256)));
+    return Promise.all(stored.map((s) => storedFile(jobId, s.seq, s)));
   },
 
   /**
@@ -76,12 +93,24 @@ const api = {
         else access.write(new Uint8Array(1024 * 1024).fill(7), { at: bytes.length });
         access.flush();
       });
-      return { changed, written: await storedFile(jobId, 0, s.size, s.sha256) };
+      return { changed, written: await storedFile(jobId, 0, s) };
     } catch (err) {
       return { changed, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     } finally {
       access.close();
       await dir.removeEntry(`${jobId}.bin`);
+    }
+  },
+
+  /** The read-back's digest of each 4 MiB piece of `body` (hex). */
+  async readBackChunks(body: Blob): Promise<{ chunks: string[] } | { error: string }> {
+    const { dav, done } = davServing(body);
+    try {
+      return { chunks: hexDigests(await readBackChunkDigests(dav, ['run', 'file.bin'], 4 * 1024 * 1024, new AbortController().signal)) };
+    } catch (err) {
+      return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    } finally {
+      done();
     }
   },
 

@@ -23,8 +23,16 @@ async function sha(data: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function whole(data: Uint8Array<ArrayBuffer>, expected: string): Written {
-  return { size: data.length, sha256: expected, storedSize: data.length, storedSha256: expected };
+/** WebCrypto's SHA-256 of each 4 MiB piece of `data`, as the store keeps them for a file bigger than one piece. */
+async function pieces(data: Uint8Array<ArrayBuffer>): Promise<string[]> {
+  const out: string[] = [];
+  for (let at = 0; at < data.length; at += 4 * MB) out.push(await sha(data.subarray(at, at + 4 * MB)));
+  return out;
+}
+
+async function whole(data: Uint8Array<ArrayBuffer>, expected: string): Promise<Written> {
+  const chunks = data.length > 4 * MB ? await pieces(data) : null;
+  return { size: data.length, sha256: expected, storedSize: data.length, storedSha256: expected, chunks };
 }
 
 test('files of every size around the 1 MB and 4 MB steps, written into OPFS as intake does: true SHA-256, every byte kept', async () => {
@@ -47,7 +55,7 @@ test('a Blob of many odd parts (its stream gives pieces at the parts\u2019 edges
   const parts = cuts.slice(1).map((end, i) => data.slice(cuts[i], end));
   const [written] = await probe.writeAll('parts', [new Blob(parts)]);
   await probe.deleteRun('parts');
-  expect(written).toEqual(whole(data, await sha(data)));
+  expect(written).toEqual(await whole(data, await sha(data)));
 }, 60_000);
 
 test('a source cut short while it is read is refused, never stored short as the file; one that grows is stored as picked', async () => {
@@ -59,7 +67,7 @@ test('a source cut short while it is read is refused, never stored short as the 
   expect(cut).toEqual({ changed: true, error: expect.stringMatching(/^SourceChangedError: A file changed after it was picked/) });
   const grown = await probe.changedWhileRead('changed-grow', data, 'grow');
   await probe.deleteRun('changed-grow');
-  expect(grown).toEqual({ changed: true, written: whole(data, await sha(data)) });
+  expect(grown).toEqual({ changed: true, written: await whole(data, await sha(data)) });
 }, 120_000);
 
 test('the read-back gives the true digest whatever size it was told, several at once', async () => {
@@ -73,6 +81,12 @@ test('the read-back gives the true digest whatever size it was told, several at 
   ];
   const got = await Promise.all(cases.map(([d, told]) => probe.readBack(new Blob([d]), told)));
   expect(got).toEqual(await Promise.all(cases.map(async ([d]) => ({ sha256: await sha(d) }))));
+}, 60_000);
+
+test('the read-back gives the true digest of every 4 MiB piece, whatever pieces the fetch stream gives', async () => {
+  const cases = [bytes(0, 11), bytes(5, 12), bytes(4 * MB, 13), bytes(4 * MB + 1, 14), bytes(13 * MB + 999, 15)];
+  const got = await Promise.all(cases.map((d) => probe.readBackChunks(new Blob([d]))));
+  expect(got).toEqual(await Promise.all(cases.map(async (d) => ({ chunks: await pieces(d) }))));
 }, 60_000);
 
 test('a read-back stopped half-way reports no digest, and the streams beside it and after it keep theirs', async () => {

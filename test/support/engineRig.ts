@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import sqlite3InitModule, { type Database } from '@sqlite.org/sqlite-wasm';
 import type { SyncJobRow } from '../../src/worker/db/jobRows';
 import type { SyncQueue } from '../../src/worker/db/queue';
 import { type Stores, createStores } from '../../src/worker/db/stores';
@@ -35,6 +35,8 @@ export class FakeClock implements Clock {
 }
 
 export interface Rig {
+  /** The queue's database (in memory), for a test that sets up rows an older version left. */
+  db: Database;
   queue: SyncQueue;
   stores: Stores;
   engine: SyncEngine;
@@ -88,6 +90,7 @@ export async function createRig(
       createDavClient({ baseUrl: s.nasUrl, username: s.username, password: s.password, upload: fetchUpload, idleTimeoutMs, signal }),
   });
   return {
+    db,
     queue,
     stores,
     engine,

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError } from '../../src/worker/errors';
+import { DIGEST_CHUNK_BYTES, createChunkDigester } from '../../src/worker/hash/chunkDigests';
 import type { FileStore } from '../../src/worker/files/store';
 import { sourceChunks } from '../../src/worker/files/sourceChunks';
 
@@ -15,11 +16,13 @@ export function createNodeFileStore(root: string): FileStore {
       mkdirSync(join(root, jobId), { recursive: true });
       const handle = await open(join(root, jobId, `f${seq}`), 'w');
       const hasher = await createSHA256();
+      const digester = body.size > DIGEST_CHUNK_BYTES ? createChunkDigester() : null;
       let size = 0;
       try {
         // Read as the OPFS store reads it, so a source that changed or failed is refused the same way.
         for await (const chunk of sourceChunks(body)) {
           hasher.update(chunk);
+          await digester?.update(chunk);
           await handle.write(chunk);
           size += chunk.length;
           onProgress?.(size);
@@ -28,7 +31,7 @@ export function createNodeFileStore(root: string): FileStore {
       } finally {
         await handle.close();
       }
-      return { seq, size, sha256: hasher.digest('hex') };
+      return { seq, size, sha256: hasher.digest('hex'), chunks: (await digester?.finish()) ?? null };
     },
     async open(jobId, seq, relPath) {
       const path = join(root, jobId, `f${seq}`);

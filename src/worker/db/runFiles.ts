@@ -1,4 +1,5 @@
 import type { Database } from '@sqlite.org/sqlite-wasm';
+import type { ChunkDigests } from '../hash/chunkDigests';
 import { addEventRow } from './history';
 import { type InsertArgs, type SyncJobRow, insertJobRow } from './jobRows';
 import { all, one, run } from './statements';
@@ -18,8 +19,11 @@ export interface RunFile {
   original_path: string | null;
 }
 
-/** A file as intake stores it: not uploaded yet, and its device path when that differs from its NAS name. */
-export type NewRunFile = Omit<RunFile, 'uploaded_at' | 'original_path'> & { original_path?: string | null };
+/**
+ * A file as intake stores it: not uploaded yet, its device path when that differs from its NAS name, and
+ * the SHA-256 of each of its pieces when it is big (hash/chunkDigests.ts).
+ */
+export type NewRunFile = Omit<RunFile, 'uploaded_at' | 'original_path'> & { original_path?: string | null; chunks?: ChunkDigests | null };
 
 export class RunFiles {
   constructor(
@@ -41,6 +45,14 @@ export class RunFiles {
           f.sha256,
           f.original_path ?? null,
         ]);
+        if (f.chunks) {
+          run(db, 'INSERT INTO job_file_chunks (job_id, seq, chunk_bytes, digests) VALUES (?, ?, ?, ?)', [
+            job.id,
+            f.seq,
+            f.chunks.chunkBytes,
+            f.chunks.digests,
+          ]);
+        }
       }
       addEventRow(db, job.id, 'enqueued', note ? `${files.length} files; ${note}` : `${files.length} files`, nowMs);
       return job;
@@ -60,6 +72,15 @@ export class RunFiles {
         }),
       ),
     );
+  }
+
+  /** The SHA-256 of each piece of one file, taken at intake; null for a small file or one taken in before them. */
+  async chunkDigests(jobId: string, seq: number): Promise<ChunkDigests | null> {
+    return this.runner.read((db) => {
+      const r = one(db, 'SELECT chunk_bytes, digests FROM job_file_chunks WHERE job_id = ? AND seq = ?', [jobId, seq]);
+      if (!r || !(r.digests instanceof Uint8Array)) return null;
+      return { chunkBytes: Number(r.chunk_bytes), digests: r.digests };
+    });
   }
 
   /** Mark one file as whole on the NAS under its final name. */
@@ -97,4 +118,5 @@ export class RunFiles {
 
 export function deleteFileRows(db: Database, jobId: string): void {
   run(db, 'DELETE FROM job_files WHERE job_id = ?', [jobId]);
+  run(db, 'DELETE FROM job_file_chunks WHERE job_id = ?', [jobId]);
 }

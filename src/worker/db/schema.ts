@@ -76,6 +76,18 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // The last copy of the NAS's devices folder this device read, for the Lab view while the NAS is away.
   ['CREATE TABLE IF NOT EXISTS lab_cache (id INTEGER PRIMARY KEY CHECK (id = 1), read_at TEXT NOT NULL, entries TEXT NOT NULL)'],
+  // The SHA-256 of each piece of a big file (hash/chunkDigests.ts), taken at intake: its read-back from
+  // the NAS is checked piece by piece with the CPU's SHA instructions. No row for a small file or for a
+  // run taken in before this: those are read back against the whole-file SHA-256 in job_files.
+  [
+    `CREATE TABLE IF NOT EXISTS job_file_chunks (
+      job_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      chunk_bytes INTEGER NOT NULL,
+      digests BLOB NOT NULL,
+      PRIMARY KEY (job_id, seq)
+    )`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

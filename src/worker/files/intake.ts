@@ -128,7 +128,14 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     const originals = request.files.map((f, i) => originalIfRenamed(f.relPath, relPaths[i]));
     return await deps.runFiles.insertRun(
       { jobId, runPath: intakeRunPath(jobId), equipmentId, nasPath: await uniqueNasPath(deps.runFiles, nasPath) },
-      stored.map((s, i) => ({ seq: s.seq, rel_path: relPaths[i], size: s.size, sha256: s.sha256, original_path: originals[i] })),
+      stored.map((s, i) => ({
+        seq: s.seq,
+        rel_path: relPaths[i],
+        size: s.size,
+        sha256: s.sha256,
+        original_path: originals[i],
+        chunks: s.chunks,
+      })),
       renamedNote(relPaths, originals),
     );
   } catch (err) {

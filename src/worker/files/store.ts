@@ -1,6 +1,7 @@
 // files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
 // text), hashed while written; intake.ts stores a run and queues it in one go.
 import { LocalFileMissingError, StorageFullError } from '../errors';
+import { type ChunkDigests, DIGEST_CHUNK_BYTES, createChunkDigester } from '../hash/chunkDigests';
 import { type StreamHasher, createStreamHasher } from '../hash/streamHasher';
 import { sourceChunks } from './sourceChunks';
 
@@ -12,6 +13,8 @@ export interface StoredFile {
   seq: number;
   size: number;
   sha256: string;
+  /** The SHA-256 of each piece, for a file bigger than one piece (hash/chunkDigests.ts); else null. */
+  chunks: ChunkDigests | null;
 }
 
 /** Where the engine gets run files from; OPFS in the browser, a folder in Node tests. */
@@ -80,8 +83,10 @@ async function writeRunFile(
   const handle = await dir.getFileHandle(`f${seq}`, { create: true });
   const access = await openAccess(handle);
   let hasher: StreamHasher | null = null;
+  const digester = body.size > DIGEST_CHUNK_BYTES ? createChunkDigester() : null;
   let offset = 0;
   let sha256 = '';
+  let chunks: ChunkDigests | null = null;
   try {
     hasher = await createStreamHasher(body.size);
     // A file left by an intake that was cut off is written over from the start; a new one (nearly all)
@@ -91,14 +96,17 @@ async function writeRunFile(
     // for a big file, which hashes while the next chunk is read and written).
     for await (const chunk of sourceChunks(body)) {
       const hashed = hasher.update(chunk);
+      const digested = digester?.update(chunk);
       let written = 0;
       while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
       await hashed;
+      await digested;
       offset += chunk.length;
       onProgress?.(offset);
     }
     access.flush();
     sha256 = await hasher.digest();
+    chunks = (await digester?.finish()) ?? null;
   } catch (err) {
     hasher?.dispose();
     if (err instanceof DOMException && err.name === 'QuotaExceededError') {
@@ -108,7 +116,7 @@ async function writeRunFile(
   } finally {
     access.close();
   }
-  return { seq, size: offset, sha256 };
+  return { seq, size: offset, sha256, chunks };
 }
 
 let opening: Promise<unknown> = Promise.resolve();

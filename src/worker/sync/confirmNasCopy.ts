@@ -7,7 +7,7 @@ import type { SyncContext } from './deps';
 import { listRunFiles } from './jobs';
 import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
-import { readBackSha256 } from './readBack';
+import { nasFileMatches } from './readBack';
 import { inLanes } from '../../shared/inLanes';
 import { FILE_CONCURRENCY } from './upload';
 
@@ -44,7 +44,8 @@ export async function confirmNasCopy(ctx: SyncContext, job: SyncJobRow): Promise
     const toRead = files.filter((f) => !missing.includes(f) && !differ.includes(f));
     // As many at once as verify reads: one after the other, a run of small files waits a round trip each.
     await inLanes(toRead, FILE_CONCURRENCY, async (f) => {
-      if ((await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], f.size, ctx.signal)) !== f.sha256) differ.push(f);
+      const path = [...folder, ...relPathSegments(f.rel_path)];
+      if (!(await nasFileMatches(dav, ctx.deps.stores.runFiles, job.id, f, path, ctx.signal))) differ.push(f);
     });
     differ.sort((a, b) => a.seq - b.seq);
   }

@@ -1,7 +1,47 @@
+import type { RunFile, RunFiles } from '../db/runFiles';
+import { type ChunkDigests, createChunkDigester, sameChunkDigests } from '../hash/chunkDigests';
 import { createStreamHasher } from '../hash/streamHasher';
 import type { DavClient } from '../webdav/client';
 
-/** The SHA-256 of a file on the NAS, read back chunk by chunk (never held whole); `onBytes` counts progress. */
+// Reading a run file back from the NAS to see that it holds the bytes intake stored: never held whole.
+
+/**
+ * Whether the NAS file at `path` holds exactly the bytes intake stored as `file`: piece by piece against
+ * the digests intake took of a big file (WebCrypto, several times the speed), else against its SHA-256.
+ * `onBytes` counts progress.
+ */
+export async function nasFileMatches(
+  dav: DavClient,
+  runFiles: RunFiles,
+  jobId: string,
+  file: RunFile,
+  path: string[],
+  signal: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<boolean> {
+  const stored = await runFiles.chunkDigests(jobId, file.seq);
+  if (stored) return sameChunkDigests(await readBackChunkDigests(dav, path, stored.chunkBytes, signal, onBytes), stored);
+  return (await readBackSha256(dav, path, file.size, signal, onBytes)) === file.sha256;
+}
+
+/** The SHA-256 of each `chunkBytes` piece of a file on the NAS, read back as a stream. */
+export async function readBackChunkDigests(
+  dav: DavClient,
+  path: string[],
+  chunkBytes: number,
+  signal: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<ChunkDigests> {
+  const digester = createChunkDigester(chunkBytes);
+  for await (const chunk of dav.getFile(path)) {
+    signal.throwIfAborted();
+    await digester.update(chunk);
+    onBytes?.(chunk.length);
+  }
+  return digester.finish();
+}
+
+/** The SHA-256 of a file on the NAS, read back chunk by chunk. */
 export async function readBackSha256(
   dav: DavClient,
   path: string[],

@@ -5,7 +5,7 @@ import { relPathSegments } from '../../shared/nasPath';
 import type { DavClient } from '../webdav/client';
 import type { SyncContext } from './deps';
 import { markFileUploaded } from './jobs';
-import { readBackSha256 } from './readBack';
+import { nasFileMatches } from './readBack';
 import type { UploadProgress } from './upload';
 
 // One file of a run onto the NAS: PUT to this job's temporary name for it, then MOVE onto the final name
@@ -52,7 +52,7 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
 }
 
 /**
- * The final name is taken. These very bytes there (size, then SHA-256 read back) are this run's own
+ * The final name is taken. These very bytes there (size, then read back against the digests of intake) are this run's own
  * earlier MOVE whose record a crash lost: accept it. Anything else is not this run's to replace.
  */
 async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: string[], err: DavHttpError): Promise<void> {
@@ -63,7 +63,7 @@ async function adoptOrRefuse(t: Transfer, file: RunFile, temp: string[], final: 
     there !== null &&
     !there.collection &&
     there.size === file.size &&
-    (await readBackSha256(t.dav, final, file.size, t.ctx.signal)) === file.sha256;
+    (await nasFileMatches(t.dav, t.ctx.deps.stores.runFiles, t.jobId, file, final, t.ctx.signal));
   // The temporary is this job's own, under a name made from its id: it goes either way.
   await t.dav.deleteResource(temp);
   if (!same)

@@ -12,7 +12,7 @@ import { writeManifest } from './manifest';
 import { nasSizes, requireOwnClaim, sizeMismatches } from './nasCopy';
 import { runFolder } from './nasNames';
 import { progressMeter } from './progress';
-import { readBackSha256 } from './readBack';
+import { nasFileMatches } from './readBack';
 import { inLanes } from '../../shared/inLanes';
 import { FILE_CONCURRENCY } from './upload';
 
@@ -74,7 +74,7 @@ async function deleteOwnTemporaries(
 
 /**
  * Reads every file back from the NAS, FILE_CONCURRENCY at a time (one after the other, a run of small
- * files waits a round trip per file), and throws VerifyMismatchError naming those whose SHA-256 differs.
+ * files waits a round trip per file), and throws VerifyMismatchError naming those whose bytes differ.
  */
 async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, folder: string[], expected: RunFile[]): Promise<void> {
   const meter = progressMeter(
@@ -86,8 +86,8 @@ async function checkChecksums(ctx: SyncContext, dav: DavClient, jobId: string, f
   const bad: RunFile[] = [];
   let bytesDone = 0;
   await inLanes(expected, FILE_CONCURRENCY, async (f) => {
-    const sha = await readBackSha256(dav, [...folder, ...relPathSegments(f.rel_path)], f.size, ctx.signal, (n) => meter((bytesDone += n)));
-    if (sha !== f.sha256) bad.push(f);
+    const path = [...folder, ...relPathSegments(f.rel_path)];
+    if (!(await nasFileMatches(dav, ctx.deps.stores.runFiles, jobId, f, path, ctx.signal, (n) => meter((bytesDone += n))))) bad.push(f);
   });
   meter(bytesDone, true);
   if (bad.length) {
