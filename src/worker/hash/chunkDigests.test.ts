@@ -67,3 +67,7 @@ test('one byte changed, one byte missing or one byte more is a different list', 
   // The same digests for pieces of another size are not the same list.
   expect(sameChunkDigests(original, { ...original, chunkBytes: PIECE * 2 })).toBe(false);
 });
+
+test('a piece size that can never fill is refused at once, not looped on', () => {
+  for (const size of [0, -1, 0.5, Number.NaN]) expect(() => createChunkDigester(size)).toThrow(RangeError);
+});

@@ -9,6 +9,8 @@ export const DIGEST_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Digests asked for and not yet answered: each holds a copy of its piece (what the digester holds at most). */
 const MAX_PENDING = 4;
 const DIGEST_BYTES = 32;
+/** The biggest piece a read-back holds in memory: a stored list of bigger pieces is not used. */
+const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 
 /** The SHA-256 of each `chunkBytes` piece of a file, in order, the last piece shorter; 32 bytes each. */
 export interface ChunkDigests {
@@ -23,6 +25,8 @@ export interface ChunkDigester {
 }
 
 export function createChunkDigester(chunkBytes = DIGEST_CHUNK_BYTES): ChunkDigester {
+  // A piece of 0 bytes (or less) never fills: update() would loop on the same bytes for ever.
+  if (!validPieceSize(chunkBytes)) throw new RangeError(`a piece of ${chunkBytes} bytes cannot be digested`);
   const done: Uint8Array[] = [];
   const pending: Promise<ArrayBuffer>[] = [];
   let buffer: Uint8Array | null = null;
@@ -72,4 +76,17 @@ export function sameChunkDigests(a: ChunkDigests, b: ChunkDigests): boolean {
   if (a.chunkBytes !== b.chunkBytes || a.digests.length !== b.digests.length) return false;
   for (let i = 0; i < a.digests.length; i++) if (a.digests[i] !== b.digests[i]) return false;
   return true;
+}
+
+/**
+ * Whether `d` can be the pieces of a file of `size` bytes: a piece size a read-back can hold and one
+ * digest per piece. A stored list that cannot (a damaged row, one another version wrote) says nothing
+ * about the file: its read-back goes by the whole-file SHA-256 instead.
+ */
+export function fitsFile(d: ChunkDigests, size: number): boolean {
+  return validPieceSize(d.chunkBytes) && d.digests.length === DIGEST_BYTES * Math.ceil(size / d.chunkBytes);
+}
+
+function validPieceSize(chunkBytes: number): boolean {
+  return Number.isSafeInteger(chunkBytes) && chunkBytes > 0 && chunkBytes <= MAX_CHUNK_BYTES;
 }

@@ -1,5 +1,5 @@
 import type { RunFile, RunFiles } from '../db/runFiles';
-import { type ChunkDigests, createChunkDigester, sameChunkDigests } from '../hash/chunkDigests';
+import { type ChunkDigests, createChunkDigester, fitsFile, sameChunkDigests } from '../hash/chunkDigests';
 import { createStreamHasher } from '../hash/streamHasher';
 import type { DavClient } from '../webdav/client';
 
@@ -20,7 +20,10 @@ export async function nasFileMatches(
   onBytes?: (n: number) => void,
 ): Promise<boolean> {
   const stored = await runFiles.chunkDigests(jobId, file.seq);
-  if (stored) return sameChunkDigests(await readBackChunkDigests(dav, path, stored.chunkBytes, signal, onBytes), stored);
+  // A list that cannot be this file's pieces is not used: a piece size of 0 looped for ever (no abort
+  // reached it, the engine could not stop), one digest short failed a good copy on every pass.
+  if (stored && fitsFile(stored, file.size))
+    return sameChunkDigests(await readBackChunkDigests(dav, path, stored.chunkBytes, signal, onBytes), stored);
   return (await readBackSha256(dav, path, file.size, signal, onBytes)) === file.sha256;
 }
 
