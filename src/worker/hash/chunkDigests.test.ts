@@ -71,3 +71,19 @@ test('one byte changed, one byte missing or one byte more is a different list', 
 test('a piece size that can never fill is refused at once, not looped on', () => {
   for (const size of [0, -1, 0.5, Number.NaN]) expect(() => createChunkDigester(size)).toThrow(RangeError);
 });
+
+test('a piece WebCrypto refuses makes the whole list fail, never a list without that piece', async () => {
+  // A view on a SharedArrayBuffer is one WebCrypto refuses (TypeError): its digest rejects later.
+  const refused = () => new Uint8Array(new SharedArrayBuffer(PIECE));
+  const alone = createChunkDigester(PIECE);
+  await alone.update(refused());
+  await expect(alone.finish()).rejects.toThrow(TypeError);
+  // First of more pieces than are kept pending: the failure surfaces in update() or finish(), never as a list.
+  const first = createChunkDigester(PIECE);
+  const list = (async () => {
+    await first.update(refused());
+    for (let i = 0; i < 6; i++) await first.update(new Uint8Array(PIECE));
+    return first.finish();
+  })();
+  await expect(list).rejects.toThrow(TypeError);
+});
