@@ -95,12 +95,12 @@ async function writeRunFile(
     // The source is read a chunk at a time into one buffer, written, and hashed (in a worker of its own
     // for a big file, which hashes while the next chunk is read and written).
     for await (const chunk of sourceChunks(body)) {
-      const hashed = hasher.update(chunk);
-      const digested = digester?.update(chunk);
+      // Both hashes take the chunk while it is written; one rejection must not leave the other unheard.
+      const hashed = Promise.all([hasher.update(chunk), digester?.update(chunk)]);
+      hashed.catch(() => undefined);
       let written = 0;
       while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
       await hashed;
-      await digested;
       offset += chunk.length;
       onProgress?.(offset);
     }

@@ -1,5 +1,5 @@
 import type { RunFile, RunFiles } from '../db/runFiles';
-import { type ChunkDigests, createChunkDigester, fitsFile, sameChunkDigests } from '../hash/chunkDigests';
+import { type ChunkDigests, DIGEST_CHUNK_BYTES, createChunkDigester, fitsFile, sameChunkDigests } from '../hash/chunkDigests';
 import { createStreamHasher } from '../hash/streamHasher';
 import type { DavClient } from '../webdav/client';
 
@@ -19,7 +19,8 @@ export async function nasFileMatches(
   signal: AbortSignal,
   onBytes?: (n: number) => void,
 ): Promise<boolean> {
-  const stored = await runFiles.chunkDigests(jobId, file.seq);
+  // Intake keeps pieces only for a file bigger than one piece: a run of 2,000 small files asks for none.
+  const stored = file.size > DIGEST_CHUNK_BYTES ? await runFiles.chunkDigests(jobId, file.seq) : null;
   // A list that cannot be this file's pieces is not used: a piece size of 0 looped for ever (no abort
   // reached it, the engine could not stop), one digest short failed a good copy on every pass.
   if (stored && fitsFile(stored, file.size))
