@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromiumFlags.ts';
 
 export default defineConfig({
-  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },
+  optimizeDeps: {
+    exclude: ['@sqlite.org/sqlite-wasm'],
+    // Imported only by workers the browser tests start (new URL(...)), which Vite's first scan does not
+    // follow: found later, Vite optimised them mid-run and reloaded the page under a running test (a
+    // clean-clone CI run: "optimized dependencies changed. reloading", and a hashing test hung 120 s).
+    include: ['comlink', 'hash-wasm', 'saxes'],
+  },
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   test: {
