@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -100,6 +100,13 @@ test('the same run reaches Apache httpd mod_dav whole, served from the same orig
     onNas.delete('.exlab-claim.json');
     expect(manifest).toBeDefined();
     expect(onNas).toEqual(hashTree(folder));
+    // What the NAS's engineer checks with `sha256sum -c manifest-sha256.txt`: each line is the true SHA-256
+    // of a file there. Verify reads a big file back by its pieces (hash/chunkDigests.ts), not by this hash.
+    const lines = readFileSync(join(apache.davRoot, job.nas_path, 'manifest-sha256.txt'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('#')); // the names a file had on the device, when they had to change
+    expect(new Map(lines.map((l) => [l.slice(66), l.slice(0, 64)]))).toEqual(onNas);
     // The run's own PUTs: the device's state file (.exlab-sync/devices/) is written 5 s after a change, so
     // it lands in this log when the run takes longer than that (the slow CI machine: 24 PUTs, one its).
     const puts = apache.requests().filter((r) => r.startsWith('PUT ') && !r.includes(' /dav/.exlab-sync/'));
