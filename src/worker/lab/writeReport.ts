@@ -1,4 +1,4 @@
-import { DEVICES_FOLDER, type DeviceReport, reportFileName, reportTempName } from '../../shared/deviceReport';
+import { DEVICES_FOLDER, type DeviceReport, reportTempName } from '../../shared/deviceReport';
 import type { DavClient } from '../webdav/client';
 
 /**
@@ -11,5 +11,5 @@ export async function writeDeviceReport(dav: DavClient, report: DeviceReport, fo
   if (!foldersMade) await dav.createCollections([...DEVICES_FOLDER]);
   const temp = [...DEVICES_FOLDER, reportTempName(report.deviceId)];
   await dav.putFile(temp, new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' }));
-  await dav.replaceOwnFile(temp, [...DEVICES_FOLDER, reportFileName(report.deviceId)]);
+  await dav.replaceDeviceReport(report.deviceId);
 }

@@ -8,7 +8,7 @@ import { createCollections, makeCollection } from './mkcol';
 import { moveFile } from './move';
 import { listFilesDeep, propfind, statFile } from './propfind';
 import { putFile } from './put';
-import { replaceOwnFile } from './replaceOwn';
+import { replaceDeviceReport } from './replaceOwn';
 
 export interface DavOptions {
   baseUrl: string;
@@ -39,7 +39,7 @@ export function createDavClient(options: DavOptions) {
     putFile: (path: DavPath, body: Blob, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
     moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
     /** Only onto this device's own file in `.exlab-sync/devices/`: it replaces what is there. */
-    replaceOwnFile: (from: DavPath, to: DavPath) => replaceOwnFile(ctx, from, to),
+    replaceDeviceReport: (deviceId: string) => replaceDeviceReport(ctx, deviceId),
     propfind: (path: DavPath, depth: 0 | 1, collection = true) => propfind(ctx, path, depth, collection),
     listFilesDeep: (path: DavPath) => listFilesDeep(ctx, path),
     statFile: (path: DavPath) => statFile(ctx, path),
