@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSHA256 } from 'hash-wasm';
 import { LocalFileMissingError } from '../../src/worker/errors';
-import { DIGEST_CHUNK_BYTES, createChunkDigester } from '../../src/worker/hash/chunkDigests';
+import { createFileHashes } from '../../src/worker/hash/fileHashes';
 import type { FileStore } from '../../src/worker/files/store';
 import { sourceChunks } from '../../src/worker/files/sourceChunks';
 
@@ -15,14 +14,12 @@ export function createNodeFileStore(root: string): FileStore {
     async write(jobId, seq, body, onProgress) {
       mkdirSync(join(root, jobId), { recursive: true });
       const handle = await open(join(root, jobId, `f${seq}`), 'w');
-      const hasher = await createSHA256();
-      const digester = body.size > DIGEST_CHUNK_BYTES ? createChunkDigester() : null;
+      const hashes = await createFileHashes(body.size);
       let size = 0;
       try {
         // Read as the OPFS store reads it, so a source that changed or failed is refused the same way.
         for await (const chunk of sourceChunks(body)) {
-          hasher.update(chunk);
-          await digester?.update(chunk);
+          await hashes.update(chunk);
           await handle.write(chunk);
           size += chunk.length;
           onProgress?.(size);
@@ -31,7 +28,7 @@ export function createNodeFileStore(root: string): FileStore {
       } finally {
         await handle.close();
       }
-      return { seq, size, sha256: hasher.digest('hex'), chunks: (await digester?.finish()) ?? null };
+      return { seq, size, ...(await hashes.finish()) };
     },
     async open(jobId, seq, relPath) {
       const path = join(root, jobId, `f${seq}`);

@@ -1,8 +1,8 @@
 // files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
 // text), hashed while written; intake.ts stores a run and queues it in one go.
 import { LocalFileMissingError, StorageFullError } from '../errors';
-import { type ChunkDigests, DIGEST_CHUNK_BYTES, createChunkDigester } from '../hash/chunkDigests';
-import { type StreamHasher, createStreamHasher } from '../hash/streamHasher';
+import type { ChunkDigests } from '../hash/chunkDigests';
+import { type FileHashes, createFileHashes } from '../hash/fileHashes';
 import { sourceChunks } from './sourceChunks';
 
 // The run files kept on the device, in OPFS under runs/<job id>/f<seq>: named by the job id and a
@@ -82,22 +82,18 @@ async function writeRunFile(
   const dir = await folders.job(jobId, true);
   const handle = await dir.getFileHandle(`f${seq}`, { create: true });
   const access = await openAccess(handle);
-  let hasher: StreamHasher | null = null;
-  const digester = body.size > DIGEST_CHUNK_BYTES ? createChunkDigester() : null;
+  let hashes: FileHashes | null = null;
   let offset = 0;
-  let sha256 = '';
-  let chunks: ChunkDigests | null = null;
   try {
-    hasher = await createStreamHasher(body.size);
+    hashes = await createFileHashes(body.size);
     // A file left by an intake that was cut off is written over from the start; a new one (nearly all)
     // is not truncated: each truncate is a round trip to the browser process.
     if (access.getSize() > 0) access.truncate(0);
     // The source is read a chunk at a time into one buffer, written, and hashed (in a worker of its own
     // for a big file, which hashes while the next chunk is read and written).
     for await (const chunk of sourceChunks(body)) {
-      // Both hashes take the chunk while it is written; one rejection must not leave the other unheard.
-      const hashed = Promise.all([hasher.update(chunk), digester?.update(chunk)]);
-      hashed.catch(() => undefined);
+      const hashed = hashes.update(chunk);
+      hashed.catch(() => undefined); // awaited below, unless the write throws first
       let written = 0;
       while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
       await hashed;
@@ -105,10 +101,10 @@ async function writeRunFile(
       onProgress?.(offset);
     }
     access.flush();
-    sha256 = await hasher.digest();
-    chunks = (await digester?.finish()) ?? null;
+    const { sha256, chunks } = await hashes.finish();
+    return { seq, size: offset, sha256, chunks };
   } catch (err) {
-    hasher?.dispose();
+    hashes?.dispose();
     if (err instanceof DOMException && err.name === 'QuotaExceededError') {
       throw new StorageFullError(body.size, null);
     }
@@ -116,7 +112,6 @@ async function writeRunFile(
   } finally {
     access.close();
   }
-  return { seq, size: offset, sha256, chunks };
 }
 
 let opening: Promise<unknown> = Promise.resolve();

@@ -6,6 +6,8 @@
 
 /** The piece a digest covers; a stored list says its own piece size, so this may change for new runs. */
 export const DIGEST_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Whether a file of `size` bytes gets its pieces' digests: one of a single piece is read back against its SHA-256. */
+export const keepsPieces = (size: number): boolean => size > DIGEST_CHUNK_BYTES;
 /** Digests asked for and not yet answered: each holds a copy of its piece (what the digester holds at most). */
 const MAX_PENDING = 4;
 const DIGEST_BYTES = 32;

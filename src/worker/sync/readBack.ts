@@ -1,5 +1,5 @@
 import type { RunFile, RunFiles } from '../db/runFiles';
-import { type ChunkDigests, DIGEST_CHUNK_BYTES, createChunkDigester, fitsFile, sameChunkDigests } from '../hash/chunkDigests';
+import { type ChunkDigests, createChunkDigester, fitsFile, keepsPieces, sameChunkDigests } from '../hash/chunkDigests';
 import { createStreamHasher } from '../hash/streamHasher';
 import type { DavClient } from '../webdav/client';
 
@@ -19,8 +19,8 @@ export async function nasFileMatches(
   signal: AbortSignal,
   onBytes?: (n: number) => void,
 ): Promise<boolean> {
-  // Intake keeps pieces only for a file bigger than one piece: a run of 2,000 small files asks for none.
-  const stored = file.size > DIGEST_CHUNK_BYTES ? await runFiles.chunkDigests(jobId, file.seq) : null;
+  // A run of 2,000 small files asks for no pieces: intake keeps none for them.
+  const stored = keepsPieces(file.size) ? await runFiles.chunkDigests(jobId, file.seq) : null;
   // A list that cannot be this file's pieces is not used: a piece size of 0 looped for ever (no abort
   // reached it, the engine could not stop), one digest short failed a good copy on every pass.
   if (stored && fitsFile(stored, file.size))
@@ -37,11 +37,7 @@ export async function readBackChunkDigests(
   onBytes?: (n: number) => void,
 ): Promise<ChunkDigests> {
   const digester = createChunkDigester(chunkBytes);
-  for await (const chunk of dav.getFile(path)) {
-    signal.throwIfAborted();
-    await digester.update(chunk);
-    onBytes?.(chunk.length);
-  }
+  await readInto(digester, dav, path, signal, onBytes);
   return digester.finish();
 }
 
@@ -55,13 +51,24 @@ export async function readBackSha256(
 ): Promise<string> {
   const hasher = await createStreamHasher(expectedBytes);
   try {
-    for await (const chunk of dav.getFile(path)) {
-      signal.throwIfAborted();
-      await hasher.update(chunk);
-      onBytes?.(chunk.length);
-    }
+    await readInto(hasher, dav, path, signal, onBytes);
     return await hasher.digest();
   } finally {
     hasher.dispose();
+  }
+}
+
+/** The file's bytes, as the NAS sends them, into `sink`; `onBytes` counts progress. */
+async function readInto(
+  sink: { update(bytes: Uint8Array): Promise<void> },
+  dav: DavClient,
+  path: string[],
+  signal: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<void> {
+  for await (const chunk of dav.getFile(path)) {
+    signal.throwIfAborted();
+    await sink.update(chunk);
+    onBytes?.(chunk.length);
   }
 }
