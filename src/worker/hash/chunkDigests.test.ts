@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { createChunkDigester, sameChunkDigests } from './chunkDigests';
 
 // The digest of each piece is what a read-back of a big file is checked against before its device copy
@@ -73,17 +73,21 @@ test('a piece size that can never fill is refused at once, not looped on', () =>
 });
 
 test('a piece WebCrypto refuses makes the whole list fail, never a list without that piece', async () => {
-  // A view on a SharedArrayBuffer is one WebCrypto refuses (TypeError): its digest rejects later.
-  const refused = () => new Uint8Array(new SharedArrayBuffer(PIECE));
+  // WebCrypto refuses nothing the digester hands it (each piece is its own copy), so the refusal is made
+  // here: the next digest asked for rejects (TypeError), as WebCrypto's own refusals do.
+  const refuseNext = () =>
+    vi.spyOn(crypto.subtle, 'digest').mockImplementationOnce(() => Promise.reject(new TypeError('refused by the test')));
+  refuseNext();
   const alone = createChunkDigester(PIECE);
-  await alone.update(refused());
+  await alone.update(new Uint8Array(PIECE));
   await expect(alone.finish()).rejects.toThrow(TypeError);
   // First of more pieces than are kept pending: the failure surfaces in update() or finish(), never as a list.
+  refuseNext();
   const first = createChunkDigester(PIECE);
   const list = (async () => {
-    await first.update(refused());
-    for (let i = 0; i < 6; i++) await first.update(new Uint8Array(PIECE));
+    for (let i = 0; i < 7; i++) await first.update(new Uint8Array(PIECE));
     return first.finish();
   })();
   await expect(list).rejects.toThrow(TypeError);
+  vi.restoreAllMocks();
 });
