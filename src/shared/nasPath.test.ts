@@ -83,3 +83,15 @@ test("no run folder is the app's own folder at the NAS root, in any case or esca
   expect(nasPathFromTemplate('.exlab-sync/{run_name}', fields)[0]).toBe('_.exlab-sync');
   expect(safeSegment('.exlab-sync-notes', 'x')).toBe('.exlab-sync-notes');
 });
+
+test("no run folder is the app's own folder on a share that folds case by Unicode's rules", () => {
+  // ZFS with casesensitivity=insensitive (TrueNAS's SMB datasets, served over WebDAV too) compares names
+  // upper-cased: the long s "ſ" upper-cases to "S", so ".exlab-ſync" is ".exlab-sync" there. Fullwidth
+  // letters fold the same way under NFKC. Before: both were kept as they are, a run folder in the app's.
+  for (const name of ['.exlab-ſync', '.EXLAB-ſYNC', '．ｅｘｌａｂ－ｓｙｎｃ']) {
+    const kept = safeSegment(name, 'x');
+    expect(kept.normalize('NFKC').toUpperCase(), name).not.toBe('.EXLAB-SYNC');
+    expect(kept, name).toBe(`_${name}`);
+  }
+  expect(safeSegment('.exlab-ſync-notes', 'x')).toBe('.exlab-ſync-notes');
+});

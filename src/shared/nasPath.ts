@@ -23,7 +23,11 @@ export function safeSegment(name: string, what: string): string {
   return isLabFolder(s) ? `_${s}` : s;
 }
 
-/** The name itself, or as a server that decodes a path once more would read it ("%2eexlab-sync"). */
+/**
+ * The name itself, or as a server that decodes a path once more would read it ("%2eexlab-sync"), compared
+ * as a share that folds case would: upper-cased ("ſ" is "S" on a case-insensitive ZFS share) and NFKC
+ * (fullwidth letters), not only lower-cased.
+ */
 function isLabFolder(segment: string): boolean {
   let decoded = segment;
   try {
@@ -31,7 +35,8 @@ function isLabFolder(segment: string): boolean {
   } catch {
     // Not valid escapes: no server decodes it into anything else.
   }
-  return [segment, decoded].some((s) => s.toLowerCase() === LAB_FOLDER);
+  const fold = (s: string) => s.normalize('NFKC').toUpperCase();
+  return [segment, decoded].some((s) => fold(s) === fold(LAB_FOLDER));
 }
 
 /**

@@ -45,6 +45,8 @@ test('every operation on a redirecting NAS URL fails nas_redirect naming the tar
     ['PUT', () => dav.putFile(['run', 'small.csv'], new Blob(['a,b\n']))],
     ['PUT', () => dav.putFile(['run', 'big.bin'], big)],
     ['MOVE', () => dav.moveFile(['run', 'a'], ['run', 'b'])],
+    // The one MOVE that replaces (Overwrite: T): never repeated at the target, which could be anything.
+    ['MOVE', () => dav.replaceDeviceReport('0f8e2b7a-4c1d-4e5f-9a6b-3c2d1e0f9a8b')],
   ];
   for (const [method, attempt] of attempts) {
     const err = await attempt().then(
