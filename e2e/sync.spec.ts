@@ -74,10 +74,15 @@ test('a run file gone from the device before upload fails the job at once: local
   const gone = await page.evaluate(async () => {
     const api = (globalThis as any).exlabApi;
     const job = (await api.list({})).value.jobs[0];
-    const file = (await api.files(job.id)).value.find((f: { seq: number }) => f.seq === 1);
-    // What an eviction or a storage clean-up outside the app would do.
+    const files: { seq: number; size: number; rel_path: string; pack_offset: number }[] = (await api.files(job.id)).value;
+    // The run's small files share its pack: cut it short by one byte, as a disk error or a storage
+    // clean-up outside the app could, and the last file in it is lost; the others are still whole.
+    const last = files.reduce((a, b) => (b.pack_offset > a.pack_offset ? b : a));
     const runs = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs');
-    await (await runs.getDirectoryHandle(job.id)).removeEntry('f1');
+    const pack = await (await (await runs.getDirectoryHandle(job.id)).getFileHandle('pack')).createWritable({ keepExistingData: true });
+    await pack.truncate(last.pack_offset + last.size - 1);
+    await pack.close();
+    const file = last;
     await api.updateSettings({ paused: false });
     return file.rel_path as string;
   });

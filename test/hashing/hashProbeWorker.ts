@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { createOpfsFileStore } from '../../src/worker/files/store';
+import { goesInPack } from '../../src/worker/files/runPack';
+import { type PackWriter, type StoredFile, createOpfsFileStore } from '../../src/worker/files/store';
 import type { ChunkDigests } from '../../src/worker/hash/chunkDigests';
 import { readBackChunkDigests, readBackSha256 } from '../../src/worker/sync/readBack';
 import { createDavClient } from '../../src/worker/webdav/client';
@@ -36,8 +37,10 @@ function hexDigests(c: ChunkDigests): string[] {
   return out;
 }
 
-async function storedFile(jobId: string, seq: number, s: { size: number; sha256: string; chunks: ChunkDigests | null }): Promise<Written> {
-  const bytes = await (await store.open(jobId, seq, `f${seq}`)).arrayBuffer();
+async function storedFile(jobId: string, s: StoredFile): Promise<Written> {
+  const bytes = await (
+    await store.open(jobId, { seq: s.seq, size: s.size, rel_path: `f${s.seq}`, pack_offset: s.packOffset })
+  ).arrayBuffer();
   return {
     size: s.size,
     sha256: s.sha256,
@@ -63,10 +66,29 @@ function davServing(body: Blob) {
 const api = {
   /** Writes each body as a file of the job, as intake does, and reads them back from OPFS. */
   async writeAll(jobId: string, bodies: Blob[]): Promise<Written[]> {
-    // One after the other, as intake writes them (files/intake.ts INTAKE_CONCURRENCY).
-    const stored = [];
-    for (const [seq, b] of bodies.entries()) stored.push(await store.write(jobId, seq, b));
-    return Promise.all(stored.map((s) => storedFile(jobId, s.seq, s)));
+    // One after the other, as intake writes them (files/intake.ts INTAKE_CONCURRENCY): the small ones into
+    // the run's pack, flushed and closed before they are read, a big one as a file of its own.
+    const stored: StoredFile[] = [];
+    let pack: PackWriter | null = null;
+    for (const [seq, b] of bodies.entries()) {
+      if (goesInPack(b.size)) stored.push(await (pack ??= await store.openPack(jobId)).append(seq, b));
+      else stored.push(await store.write(jobId, seq, b));
+    }
+    await (pack as PackWriter | null)?.finish();
+    return Promise.all(stored.map((s) => storedFile(jobId, s)));
+  },
+
+  /** A pack given up after one file (a failed intake): what a later append says, and whether the run's folder then goes. */
+  async abandonedPack(jobId: string): Promise<{ appendAfter: string; foldersAfterDelete: string[] }> {
+    const pack = await store.openPack(jobId);
+    await pack.append(0, new Blob(['first']));
+    pack.abandon();
+    const appendAfter = await pack.append(1, new Blob(['second'])).then(
+      () => 'taken',
+      (err: Error) => err.message,
+    );
+    await store.deleteRun(jobId);
+    return { appendAfter, foldersAfterDelete: await store.runIds() };
   },
 
   /**
@@ -93,7 +115,7 @@ const api = {
         else access.write(new Uint8Array(1024 * 1024).fill(7), { at: bytes.length });
         access.flush();
       });
-      return { changed, written: await storedFile(jobId, 0, s) };
+      return { changed, written: await storedFile(jobId, s) };
     } catch (err) {
       return { changed, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     } finally {

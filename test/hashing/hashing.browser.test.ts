@@ -49,6 +49,10 @@ test('files of every size around the 1 MB and 4 MB steps, written into OPFS as i
   }
 }, 120_000);
 
+test('a pack given up by a failed intake takes no more files, and the run\u2019s folder can then be deleted', async () => {
+  expect(await probe.abandonedPack('abandoned-pack')).toEqual({ appendAfter: "the run's pack is closed", foldersAfterDelete: [] });
+});
+
 test('a Blob of many odd parts (its stream gives pieces at the parts\u2019 edges) is stored and hashed whole', async () => {
   const data = bytes(9 * MB + 5, 77);
   const cuts = [0, 1, 65_537, MB - 3, 4 * MB, 4 * MB + 1, 6 * MB + 999, 9 * MB + 5];

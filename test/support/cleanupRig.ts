@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { SyncJobState } from '../../src/shared/state';
 import { type NasKind, type NasServer, startNas } from './nasServers';
 import type { RaceRig } from './raceRig';
+import { deviceCopies } from './deviceCopies';
 
 // Helpers of the tests of the cleanup path and NAS moves (src/worker/sync/redTeamCleanup, redTeamNasMove
 // and nasChangeVerified): a verified run, the engine's turns until a job is decided, the device copy, and
@@ -60,9 +61,9 @@ export async function settled(r: RaceRig, id: string) {
 
 /** The run's one file as the device holds it, or null once freed. */
 export async function deviceCopy(r: RaceRig, id: string): Promise<Buffer | null> {
-  const [file] = await r.stores.runFiles.listFiles(id);
-  const path = join(r.deviceRoot, id, `f${file?.seq ?? 0}`);
-  return existsSync(path) ? readFileSync(path) : null;
+  const files = await r.stores.runFiles.listFiles(id);
+  if (!files.length) return null;
+  return (await deviceCopies(r.deviceRoot, id, files))[0];
 }
 
 /** Another tablet's run in `base` (a folder below /dav/) at the same relative path: same size, other bytes. */

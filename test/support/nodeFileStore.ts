@@ -1,39 +1,64 @@
-import { existsSync, mkdirSync, openAsBlob, readdirSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, mkdirSync, openAsBlob, readdirSync, rmSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalFileMissingError } from '../../src/worker/errors';
 import { createFileHashes } from '../../src/worker/hash/fileHashes';
-import type { FileStore } from '../../src/worker/files/store';
+import { PACK_NAME, goesInPack, packHolds } from '../../src/worker/files/runPack';
+import type { FileStore, PackWriter } from '../../src/worker/files/store';
 import { sourceChunks } from '../../src/worker/files/sourceChunks';
 
 // The engine's FileStore over a folder on disk, for running the engine in Node: the same contract as
-// the OPFS store (runs/<job id>/f<seq>, streamed, hashed while written).
+// the OPFS store (runs/<job id>/f<seq> for a big file, the small ones in runs/<job id>/pack; streamed,
+// hashed while written).
 export function createNodeFileStore(root: string): FileStore {
   mkdirSync(root, { recursive: true });
   return {
     async write(jobId, seq, body, onProgress) {
       mkdirSync(join(root, jobId), { recursive: true });
       const handle = await open(join(root, jobId, `f${seq}`), 'w');
-      const hashes = await createFileHashes(body.size);
-      let size = 0;
       try {
-        // Read as the OPFS store reads it, so a source that changed or failed is refused the same way.
-        for await (const chunk of sourceChunks(body)) {
-          await hashes.update(chunk);
-          await handle.write(chunk);
-          size += chunk.length;
-          onProgress?.(size);
-        }
+        const copied = await copyInto(handle, 0, body, onProgress);
         await handle.sync();
+        return { seq, ...copied, packOffset: null };
       } finally {
         await handle.close();
       }
-      return { seq, size, ...(await hashes.finish()) };
     },
-    async open(jobId, seq, relPath) {
-      const path = join(root, jobId, `f${seq}`);
-      if (!existsSync(path)) throw new LocalFileMissingError(relPath);
-      return openAsBlob(path);
+    async openPack(jobId) {
+      mkdirSync(join(root, jobId), { recursive: true });
+      const handle = await open(join(root, jobId, PACK_NAME), 'w');
+      let end = 0;
+      let isOpen = true;
+      const writer: PackWriter = {
+        async append(seq, body, onProgress) {
+          if (!isOpen) throw new Error("the run's pack is closed");
+          if (!goesInPack(body.size)) throw new RangeError(`a file of ${body.size} bytes does not go into a pack`);
+          const at = end;
+          end += body.size;
+          return { seq, ...(await copyInto(handle, at, body, onProgress)), packOffset: at };
+        },
+        async finish() {
+          isOpen = false;
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        },
+        abandon() {
+          if (!isOpen) return;
+          isOpen = false;
+          void handle.close();
+        },
+      };
+      return writer;
+    },
+    async open(jobId, file) {
+      const path = join(root, jobId, file.pack_offset === null ? `f${file.seq}` : PACK_NAME);
+      if (!existsSync(path)) throw new LocalFileMissingError(file.rel_path);
+      if (file.pack_offset === null) return openAsBlob(path);
+      if (!packHolds(statSync(path).size, file)) throw new LocalFileMissingError(file.rel_path);
+      return (await openAsBlob(path)).slice(file.pack_offset, file.pack_offset + file.size);
     },
     async deleteRun(jobId) {
       rmSync(join(root, jobId), { recursive: true, force: true });
@@ -42,4 +67,24 @@ export function createNodeFileStore(root: string): FileStore {
       return existsSync(root) ? readdirSync(root) : [];
     },
   };
+}
+
+/** Read `body` as the OPFS store reads it (a source that changed or failed is refused the same way), hash it, write it from byte `at`. */
+async function copyInto(handle: FileHandle, at: number, body: Blob, onProgress?: (bytes: number) => void) {
+  const hashes = await createFileHashes(body.size);
+  let size = 0;
+  try {
+    for await (const chunk of sourceChunks(body)) {
+      await hashes.update(chunk);
+      let written = 0;
+      while (written < chunk.length)
+        written += (await handle.write(chunk, written, chunk.length - written, at + size + written)).bytesWritten;
+      size += chunk.length;
+      onProgress?.(size);
+    }
+    return { size, ...(await hashes.finish()) };
+  } catch (err) {
+    hashes.dispose();
+    throw err;
+  }
 }

@@ -148,7 +148,12 @@ function fileGates(inner: FileStore): { files: FileStore; hold: (op: 'write' | '
     files: {
       ...inner,
       write: async (jobId, seq, body, onProgress) => (await gate('write', jobId, seq), inner.write(jobId, seq, body, onProgress)),
-      open: async (jobId, seq, relPath) => (await gate('open', jobId, seq), inner.open(jobId, seq, relPath)),
+      // A small file goes into the run's pack: its append is held as its write.
+      openPack: async (jobId) => {
+        const pack = await inner.openPack(jobId);
+        return { ...pack, append: async (seq, body, onProgress) => (await gate('write', jobId, seq), pack.append(seq, body, onProgress)) };
+      },
+      open: async (jobId, file) => (await gate('open', jobId, file.seq), inner.open(jobId, file)),
     },
     hold(op, seq) {
       const arrived = deferred<string>();

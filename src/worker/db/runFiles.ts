@@ -8,7 +8,7 @@ import type { TransactionRunner } from './transactionRunner';
 // The files of each run (job_files): what intake stored, and which of them are whole on the NAS. A run is
 // queued with its file list in one transaction; the device copies themselves are files/store.ts's.
 
-/** One file of a run, kept in OPFS as `f<seq>` in the job's folder. */
+/** One file of a run, kept in OPFS in the job's folder: in its pack at `pack_offset`, or as `f<seq>` (files/runPack.ts). */
 export interface RunFile {
   seq: number;
   rel_path: string;
@@ -17,13 +17,19 @@ export interface RunFile {
   uploaded_at: string | null;
   /** The path as the device gave it, when the NAS name (rel_path) had to differ; else null. */
   original_path: string | null;
+  /** Where the device copy starts in the run's pack; null when it is `f<seq>`, a file of its own. */
+  pack_offset: number | null;
 }
 
 /**
  * A file as intake stores it: not uploaded yet, its device path when that differs from its NAS name, and
  * the SHA-256 of each of its pieces when it is big (hash/chunkDigests.ts).
  */
-export type NewRunFile = Omit<RunFile, 'uploaded_at' | 'original_path'> & { original_path?: string | null; chunks?: ChunkDigests | null };
+export type NewRunFile = Omit<RunFile, 'uploaded_at' | 'original_path' | 'pack_offset'> & {
+  original_path?: string | null;
+  pack_offset?: number | null;
+  chunks?: ChunkDigests | null;
+};
 
 export class RunFiles {
   constructor(
@@ -37,13 +43,14 @@ export class RunFiles {
       const nowMs = this.clock();
       const job = insertJobRow(db, args, nowMs);
       for (const f of files) {
-        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256, original_path) VALUES (?, ?, ?, ?, ?, ?)', [
+        run(db, 'INSERT INTO job_files (job_id, seq, rel_path, size, sha256, original_path, pack_offset) VALUES (?, ?, ?, ?, ?, ?, ?)', [
           job.id,
           f.seq,
           f.rel_path,
           f.size,
           f.sha256,
           f.original_path ?? null,
+          f.pack_offset ?? null,
         ]);
         if (f.chunks) {
           run(db, 'INSERT INTO job_file_chunks (job_id, seq, chunk_bytes, digests) VALUES (?, ?, ?, ?)', [
@@ -61,16 +68,17 @@ export class RunFiles {
 
   async listFiles(jobId: string): Promise<RunFile[]> {
     return this.runner.read((db) =>
-      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at, original_path FROM job_files WHERE job_id = ? ORDER BY seq', [jobId]).map(
-        (r) => ({
-          seq: Number(r.seq),
-          rel_path: String(r.rel_path),
-          size: Number(r.size),
-          sha256: String(r.sha256),
-          uploaded_at: r.uploaded_at === null ? null : String(r.uploaded_at),
-          original_path: r.original_path === null || r.original_path === undefined ? null : String(r.original_path),
-        }),
-      ),
+      all(db, 'SELECT seq, rel_path, size, sha256, uploaded_at, original_path, pack_offset FROM job_files WHERE job_id = ? ORDER BY seq', [
+        jobId,
+      ]).map((r) => ({
+        seq: Number(r.seq),
+        rel_path: String(r.rel_path),
+        size: Number(r.size),
+        sha256: String(r.sha256),
+        uploaded_at: r.uploaded_at === null ? null : String(r.uploaded_at),
+        original_path: r.original_path === null || r.original_path === undefined ? null : String(r.original_path),
+        pack_offset: r.pack_offset === null || r.pack_offset === undefined ? null : Number(r.pack_offset),
+      })),
     );
   }
 

@@ -2,7 +2,7 @@ import type { Database } from '@sqlite.org/sqlite-wasm';
 
 // Numbered migrations keyed on PRAGMA user_version. A migration only adds; none drops or rewrites rows.
 // Migration 1 is the seed's table and indexes exactly (sync_queue.py, §7.1.1).
-const MIGRATIONS: readonly (readonly string[])[] = [
+const MIGRATIONS: readonly (readonly Step[])[] = [
   [
     `CREATE TABLE IF NOT EXISTS jobs (
       id TEXT PRIMARY KEY,
@@ -88,7 +88,24 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       PRIMARY KEY (job_id, seq)
     )`,
   ],
+  // Where a small file starts in its run's pack on the device (files/runPack.ts); NULL for a file kept as
+  // f<seq> of its own: a big file, and every file of a run taken in before this.
+  [addColumnOnce('job_files', 'pack_offset', 'INTEGER')],
 ];
+
+/** SQL, or what SQL alone cannot say (a column added only when it is not there yet). */
+type Step = string | ((db: Database) => void);
+
+/**
+ * ALTER TABLE ADD COLUMN, skipped when the column is there: a migration run again over a database that
+ * has it (a device whose user_version was set back, as the migration tests do) must not stop it opening.
+ */
+function addColumnOnce(table: string, column: string, type: string): Step {
+  return (db) => {
+    const has = db.selectValues(`SELECT name FROM pragma_table_info('${table}') WHERE name = ?`, [column]);
+    if (!has.length) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  };
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -100,7 +117,10 @@ export function migrate(db: Database): void {
   }
   for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
     db.transaction((tx) => {
-      for (const sql of MIGRATIONS[version - 1]) tx.exec(sql);
+      for (const step of MIGRATIONS[version - 1]) {
+        if (typeof step === 'string') tx.exec(step);
+        else step(tx);
+      }
       tx.exec(`PRAGMA user_version = ${version}`);
     });
   }

@@ -1,13 +1,15 @@
-// files/: the run files kept on the device in OPFS, under runs/<job id>/f<n> (never a name from user
-// text), hashed while written; intake.ts stores a run and queues it in one go.
+// files/: the run files kept on the device in OPFS, under runs/<job id>/ (never a name from user text),
+// hashed while written; intake.ts stores a run and queues it in one go.
 import { LocalFileMissingError, StorageFullError } from '../errors';
 import type { ChunkDigests } from '../hash/chunkDigests';
-import { type FileHashes, createFileHashes } from '../hash/fileHashes';
+import { createFileHashes } from '../hash/fileHashes';
+import { type DeviceFile, PACK_NAME, goesInPack, packHolds } from './runPack';
 import { sourceChunks } from './sourceChunks';
 
-// The run files kept on the device, in OPFS under runs/<job id>/f<seq>: named by the job id and a
-// sequence number, never by user text. Files are streamed in and hashed (SHA-256, hash-wasm) as they
-// are written, then flushed, before the job row is committed.
+// The run files kept on the device, in OPFS under runs/<job id>/: a big file as f<seq>, the small ones
+// side by side in `pack` (runPack.ts); named by the job id and a sequence number, never by user text.
+// Files are streamed in and hashed (SHA-256, hash-wasm) as they are written, then flushed, before the
+// job row is committed.
 
 export interface StoredFile {
   seq: number;
@@ -15,14 +17,28 @@ export interface StoredFile {
   sha256: string;
   /** The SHA-256 of each piece, for a file bigger than one piece (hash/chunkDigests.ts); else null. */
   chunks: ChunkDigests | null;
+  /** Where the file starts in its run's pack; null for a file of its own (f<seq>). */
+  packOffset: number | null;
+}
+
+/** A run's pack while intake fills it (runPack.ts). */
+export interface PackWriter {
+  /** Add `body` (goesInPack of its size) as file `seq`; reports bytes written. */
+  append(seq: number, body: Blob, onProgress?: (bytes: number) => void): Promise<StoredFile>;
+  /** Flush and close: what was appended is on disk. Nothing may be appended after. */
+  finish(): Promise<void>;
+  /** Close without flushing: intake failed and deletes the run's folder. */
+  abandon(): void;
 }
 
 /** Where the engine gets run files from; OPFS in the browser, a folder in Node tests. */
 export interface FileStore {
-  /** Write `body` as file `seq` of the job; reports bytes written. */
+  /** Write `body` as file `seq` of the job, a file of its own; reports bytes written. */
   write(jobId: string, seq: number, body: Blob, onProgress?: (bytes: number) => void): Promise<StoredFile>;
-  /** The stored file as a Blob that streams from disk; LocalFileMissingError when it is gone. */
-  open(jobId: string, seq: number, relPath: string): Promise<Blob>;
+  /** Start the job's pack, for its small files. */
+  openPack(jobId: string): Promise<PackWriter>;
+  /** The stored file as a Blob that streams from disk; LocalFileMissingError when it is gone or cut short. */
+  open(jobId: string, file: DeviceFile): Promise<Blob>;
   /** Delete the job's folder and everything in it (nothing when it is not there). */
   deleteRun(jobId: string): Promise<void>;
   /** The job ids that have a folder. */
@@ -41,7 +57,8 @@ export function createOpfsFileStore(): FileStore {
   const folders = createFolderHandles();
   return {
     write: (jobId, seq, body, onProgress) => writeRunFile(folders, jobId, seq, body, onProgress),
-    open: (jobId, seq, relPath) => openRunFile(folders, jobId, seq, relPath),
+    openPack: (jobId) => openPack(folders, jobId),
+    open: (jobId, file) => openRunFile(folders, jobId, file),
     deleteRun: (jobId) => deleteRun(folders, jobId),
     runIds: () => runIds(folders),
   };
@@ -80,38 +97,87 @@ async function writeRunFile(
   onProgress?: (bytes: number) => void,
 ): Promise<StoredFile> {
   const dir = await folders.job(jobId, true);
-  const handle = await dir.getFileHandle(`f${seq}`, { create: true });
-  const access = await openAccess(handle);
-  let hashes: FileHashes | null = null;
-  let offset = 0;
+  const access = await openAccess(await dir.getFileHandle(`f${seq}`, { create: true }));
   try {
-    hashes = await createFileHashes(body.size);
     // A file left by an intake that was cut off is written over from the start; a new one (nearly all)
     // is not truncated: each truncate is a round trip to the browser process.
     if (access.getSize() > 0) access.truncate(0);
+    const copied = await copyInto(access, 0, body, onProgress);
+    try {
+      access.flush();
+    } catch (err) {
+      throw asStorageFull(err, body.size);
+    }
+    return { seq, ...copied, packOffset: null };
+  } finally {
+    access.close();
+  }
+}
+
+async function openPack(folders: FolderHandles, jobId: string): Promise<PackWriter> {
+  const dir = await folders.job(jobId, true);
+  const access = await openAccess(await dir.getFileHandle(PACK_NAME, { create: true }));
+  if (access.getSize() > 0) access.truncate(0);
+  // Each file's place is taken before it is read, so files appended side by side never overlap.
+  let end = 0;
+  let open = true;
+  return {
+    async append(seq, body, onProgress) {
+      if (!open) throw new Error("the run's pack is closed");
+      if (!goesInPack(body.size)) throw new RangeError(`a file of ${body.size} bytes does not go into a pack`);
+      const at = end;
+      end += body.size;
+      return { seq, ...(await copyInto(access, at, body, onProgress)), packOffset: at };
+    },
+    async finish() {
+      open = false;
+      try {
+        access.flush();
+      } catch (err) {
+        throw asStorageFull(err, end);
+      } finally {
+        access.close();
+      }
+    },
+    abandon() {
+      if (!open) return;
+      open = false;
+      access.close();
+    },
+  };
+}
+
+/** Read `body` (the picked file), hash it, and write it into `access` from byte `at`. */
+async function copyInto(
+  access: FileSystemSyncAccessHandle,
+  at: number,
+  body: Blob,
+  onProgress?: (bytes: number) => void,
+): Promise<{ size: number; sha256: string; chunks: ChunkDigests | null }> {
+  const hashes = await createFileHashes(body.size);
+  let offset = 0;
+  try {
     // The source is read a chunk at a time into one buffer, written, and hashed (in a worker of its own
     // for a big file, which hashes while the next chunk is read and written).
     for await (const chunk of sourceChunks(body)) {
       const hashed = hashes.update(chunk);
       hashed.catch(() => undefined); // awaited below, unless the write throws first
       let written = 0;
-      while (written < chunk.length) written += access.write(chunk.subarray(written), { at: offset + written });
+      while (written < chunk.length) written += access.write(chunk.subarray(written), { at: at + offset + written });
       await hashed;
       offset += chunk.length;
       onProgress?.(offset);
     }
-    access.flush();
-    const { sha256, chunks } = await hashes.finish();
-    return { seq, size: offset, sha256, chunks };
+    return { size: offset, ...(await hashes.finish()) };
   } catch (err) {
-    hashes?.dispose();
-    if (err instanceof DOMException && err.name === 'QuotaExceededError') {
-      throw new StorageFullError(body.size, null);
-    }
-    throw err;
-  } finally {
-    access.close();
+    hashes.dispose();
+    throw asStorageFull(err, body.size);
   }
+}
+
+/** A write the disk had no room for is the device being full: the page says how much the run needs. */
+function asStorageFull(err: unknown, bytes: number): unknown {
+  return err instanceof DOMException && err.name === 'QuotaExceededError' ? new StorageFullError(bytes, null) : err;
 }
 
 let opening: Promise<unknown> = Promise.resolve();
@@ -127,13 +193,16 @@ function openAccess(handle: FileSystemFileHandle): Promise<FileSystemSyncAccessH
   return open;
 }
 
-async function openRunFile(folders: FolderHandles, jobId: string, seq: number, relPath: string): Promise<Blob> {
+async function openRunFile(folders: FolderHandles, jobId: string, file: DeviceFile): Promise<Blob> {
   try {
     const dir = await folders.job(jobId, false);
-    return await (await dir.getFileHandle(`f${seq}`)).getFile();
+    if (file.pack_offset === null) return await (await dir.getFileHandle(`f${file.seq}`)).getFile();
+    const pack = await (await dir.getFileHandle(PACK_NAME)).getFile();
+    if (!packHolds(pack.size, file)) throw new LocalFileMissingError(file.rel_path);
+    return pack.slice(file.pack_offset, file.pack_offset + file.size);
   } catch (err) {
     if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
-      throw new LocalFileMissingError(relPath);
+      throw new LocalFileMissingError(file.rel_path);
     }
     throw err;
   }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { hashTree } from '../../../test/support/hashTree';
 import { createRig, type Rig } from '../../../test/support/engineRig';
+import { filesKept } from '../../../test/support/deviceCopies';
 
 // The engine in Node against a real WebDAV server (webdav-server, on disk) behind a real HTTP proxy on
 // 127.0.0.1 that injects the faults; SQLite is the real WASM build; the clock is the test's.
@@ -113,7 +114,7 @@ describe('a run goes to the NAS, is verified, then freed on the device', () => {
     await rig.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED');
     await quietTurn(rig);
     expect((await rig.queue.getById(job.id))?.state).toBe('verified');
-    expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+    expect(await filesKept(rig.localRoot, job.id, await rig.stores.runFiles.listFiles(job.id))).toBe(20);
     rig.clock.advance(24 * 3_600_000);
     await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED after retention');
     expect(existsSync(join(rig.localRoot, job.id))).toBe(false);
@@ -155,7 +156,7 @@ describe('faults', () => {
     rig.clock.advance(3_600_000);
     await quietTurn(rig);
     expect(rig.proxy.log.length).toBe(puts);
-    expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+    expect(await filesKept(rig.localRoot, job.id, await rig.stores.runFiles.listFiles(job.id))).toBe(20);
   });
 
   test('NAS down for a while: no attempt is spent, the run uploads when it is back', async () => {
@@ -252,11 +253,47 @@ describe('faults', () => {
 
   test('a local file deleted before upload fails the job at once: local_file_vanished', async () => {
     rig = await createRig();
-    const { job } = await intakeSample(rig);
-    unlinkSync(join(rig.localRoot, job.id, 'f3'));
+    // A big file is kept as a file of its own (f<seq>), the small ones in the run's pack (files/runPack.ts).
+    const big = randomBytes(5 * 1024 * 1024);
+    const job = await rig.intake('run-1', [
+      { relPath: 'small.csv', body: new Blob(['a,b\n']) },
+      { relPath: 'big.raw', body: new Blob([big]) },
+    ]);
+    expect((await rig.stores.runFiles.listFiles(job.id)).map((f) => [f.rel_path, f.pack_offset])).toEqual([
+      ['small.csv', 0],
+      ['big.raw', null],
+    ]);
+    unlinkSync(join(rig.localRoot, job.id, 'f1'));
     rig.engine.start();
     const failed = await rig.waitFor(job.id, (j) => j.state === 'failed', 'FAILED');
-    expect(failed.last_error).toBe('local_file_vanished: percent%20.bin');
+    expect(failed.last_error).toBe('local_file_vanished: big.raw');
+    expect(failed.attempts).toBe(0);
+  });
+
+  test("a run's pack cut short on the device fails the job at once, naming the file it lost", async () => {
+    rig = await createRig();
+    const { run, job } = await intakeSample(rig);
+    const files = await rig.stores.runFiles.listFiles(job.id);
+    const last = files.reduce((a, b) => ((b.pack_offset ?? -1) > (a.pack_offset ?? -1) ? b : a));
+    // What a storage clean-up outside the app, or a disk error, could leave: the pack one byte short.
+    truncateSync(join(rig.localRoot, job.id, 'pack'), last.pack_offset! + last.size - 1);
+    rig.engine.start();
+    const failed = await rig.waitFor(job.id, (j) => j.state === 'failed', 'FAILED');
+    expect(failed.last_error).toBe(`local_file_vanished: ${last.rel_path}`);
+    expect(failed.attempts).toBe(0);
+    // No byte of the lost file reached its final name on the NAS.
+    expect(existsSync(join(rig.davRoot, failed.nas_path!, last.rel_path))).toBe(false);
+    expect(run.some((f) => f.relPath === last.rel_path)).toBe(true);
+  });
+
+  test("a run's pack gone from the device fails the job at once: local_file_vanished", async () => {
+    rig = await createRig();
+    const { run, job } = await intakeSample(rig);
+    unlinkSync(join(rig.localRoot, job.id, 'pack'));
+    rig.engine.start();
+    const failed = await rig.waitFor(job.id, (j) => j.state === 'failed', 'FAILED');
+    const names = run.map((f) => f.relPath);
+    expect(names).toContain(failed.last_error!.replace(/^local_file_vanished: /, ''));
     expect(failed.attempts).toBe(0);
   });
 
@@ -281,5 +318,5 @@ test('stopping the engine (another tab takes over) abandons an upload in flight 
   while (!rig.proxy.log.some((l) => l.startsWith('PUT'))) await new Promise((r) => setTimeout(r, 20));
   await rig.engine.stop();
   expect(await rig.queue.getById(job.id)).toMatchObject({ state: 'running', attempts: 0, last_error: null });
-  expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(20);
+  expect(await filesKept(rig.localRoot, job.id, await rig.stores.runFiles.listFiles(job.id))).toBe(20);
 });

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { hashTree } from '../../../test/support/hashTree';
 import { createRig, type Rig } from '../../../test/support/engineRig';
+import { filesKept } from '../../../test/support/deviceCopies';
 
 // A misbehaving NAS: a real WebDAV server behind a real HTTP proxy on 127.0.0.1 that misbehaves on cue.
 // Each case ends in the right state, and the device keeps its copy until the NAS holds a verified one.
@@ -77,7 +77,7 @@ test('507 (NAS full) backs off 30 s, 2 m, 8 m, 30 m, then FAILED with the reason
   const failed = await rig.waitFor(job.id, (x) => x.state === 'failed', 'FAILED');
   expect(failed.attempts).toBe(5);
   expect(failed.last_error).toMatch(/^nas_full: .*out of space/);
-  expect(readdirSync(join(rig.localRoot, job.id))).toHaveLength(2);
+  expect(await filesKept(rig.localRoot, job.id, await rig.stores.runFiles.listFiles(job.id))).toBe(2);
 });
 
 test('423 Locked on MOVE is transient; the retry completes the run', async () => {

@@ -4,6 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 import type { NasKind } from '../../../test/support/nasServers';
 import { nasTree, runHashes } from '../../../test/support/nasTree';
+import { filesKept } from '../../../test/support/deviceCopies';
 
 // What the NAS says is checked, not trusted: listings speak only for the folder asked, a name a listing
 // hides is asked for by name, and the device copy is freed only after the NAS is read again.
@@ -79,7 +80,7 @@ for (const change of ['deleted', 'changed'] as const) {
     const failed = await settled(r, job.id);
     expect(failed.state).toBe('failed');
     expect(failed.last_error).toMatch(/^nas_copy_changed: /);
-    expect(readdirSync(join(r.localRoot, job.id))).toHaveLength(2);
+    expect(await filesKept(r.localRoot, job.id, await r.stores.runFiles.listFiles(job.id))).toBe(2);
     await r.queue.resetToQueued(job.id);
     const again = await r.waitFor(job.id, (j) => j.state === 'verified', 'VERIFIED again');
     expect(nasTree(join(r.davRoot, again.nas_path!))).toEqual(runHashes(run));

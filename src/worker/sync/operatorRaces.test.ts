@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +8,7 @@ import { type NasServer, startNas } from '../../../test/support/nasServers';
 import { formatFailure } from '../../shared/failures';
 import type { SyncJobRow } from '../db/jobRows';
 import type { Result } from '../errors';
+import { filesKept } from '../../../test/support/deviceCopies';
 
 // Issue #12's race matrix: each operator action at each moment of a run's way to the NAS, through the
 // worker API on the same stores as a started engine, with the engine's request of that moment held open
@@ -182,7 +183,8 @@ function expectOnNas(server: NasServer, runName: string, run: Run): void {
   for (const f of run) expect(readFileSync(join(server.davRoot, folderOf(runName), f.relPath)).equals(f.bytes)).toBe(true);
 }
 
-const deviceCopyKept = (r: RaceRig, jobId: string) => [0, 1].every((seq) => existsSync(join(r.deviceRoot, jobId, `f${seq}`)));
+const deviceCopyKept = async (r: RaceRig, jobId: string) =>
+  (await filesKept(r.deviceRoot, jobId, await r.stores.runFiles.listFiles(jobId))) === 2;
 
 /** The job as the outcome says, and (where the job is off the NAS now) nothing more for it on the NAS. */
 async function check(
@@ -217,7 +219,7 @@ async function check(
   }
   await settled(r, jobId);
   expect(newRequests()).toEqual([]);
-  expect(deviceCopyKept(r, jobId)).toBe(true);
+  expect(await deviceCopyKept(r, jobId)).toBe(true);
   if (want.kind === 'stopped') {
     expect(await job()).toMatchObject({ state: 'failed', attempts: 0, last_error: formatFailure('stopped_by_operator', REASON) });
     expect(await newEvents()).toEqual(['stopped']);

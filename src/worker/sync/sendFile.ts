@@ -31,7 +31,7 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
   const segments = relPathSegments(file.rel_path);
   const dir = [...t.folder, ...segments.slice(0, -1)];
   if (segments.length > 1) await t.ensureFolder(dir);
-  const body = await t.ctx.deps.files.open(t.jobId, file.seq, file.rel_path);
+  const body = await t.ctx.deps.files.open(t.jobId, file);
   const temp = [...dir, fileTempName(t.jobId, file.seq)];
   const final = [...t.folder, ...segments];
   await t.dav.putFile(temp, body, (sent) => t.progress.sending(file.seq, sent));

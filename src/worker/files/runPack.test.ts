@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { deviceCopies } from '../../../test/support/deviceCopies';
+import { createNodeFileStore } from '../../../test/support/nodeFileStore';
+import { createRig, type Rig } from '../../../test/support/engineRig';
+import { migrate } from '../db/schema';
+import { CHUNK_BYTES } from './sourceChunks';
+
+// A run's small files share one device file, its pack (runPack.ts); a big file keeps one of its own.
+// What a technician relies on: every file is on the device whole until the NAS holds it, and a run
+// taken in before packs (every file on its own) still goes to the NAS.
+
+let rig: Rig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+test('intake keeps small files side by side in one pack, a big one on its own, every byte where the row says', async () => {
+  rig = await createRig({ paused: true });
+  const files = [
+    { relPath: 'a.csv', bytes: randomBytes(1500) },
+    { relPath: 'empty.bin', bytes: new Uint8Array(0) },
+    { relPath: 'exactly one chunk.bin', bytes: randomBytes(CHUNK_BYTES) },
+    { relPath: 'big.raw', bytes: randomBytes(CHUNK_BYTES + 1) },
+    { relPath: 'plate/b.csv', bytes: randomBytes(20_000) },
+  ];
+  const job = await rig.intake(
+    'packed',
+    files.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes]) })),
+  );
+  const rows = await rig.stores.runFiles.listFiles(job.id);
+  expect(rows.map((r) => [r.rel_path, r.pack_offset])).toEqual([
+    ['a.csv', 0],
+    ['empty.bin', 1500],
+    ['exactly one chunk.bin', 1500],
+    ['big.raw', null],
+    ['plate/b.csv', 1500 + CHUNK_BYTES],
+  ]);
+  expect(readdirSync(join(rig.localRoot, job.id)).sort()).toEqual(['f3', 'pack']);
+  const copies = await deviceCopies(rig.localRoot, job.id, rows);
+  files.forEach((f, i) => expect(sha(copies[i]!)).toBe(sha(f.bytes)));
+  rows.forEach((r, i) => expect(r.sha256).toBe(sha(files[i].bytes)));
+});
+
+test('a run of small files only has no file of its own on the device; one of big files only has no pack', async () => {
+  rig = await createRig({ paused: true });
+  const small = await rig.intake('small', [
+    { relPath: 'x.txt', body: new Blob(['x']) },
+    { relPath: 'y.txt', body: new Blob(['yy']) },
+  ]);
+  expect(readdirSync(join(rig.localRoot, small.id))).toEqual(['pack']);
+  expect(readFileSync(join(rig.localRoot, small.id, 'pack')).toString()).toBe('xyy');
+  const big = await rig.intake('big', [{ relPath: 'big.raw', body: new Blob([randomBytes(CHUNK_BYTES + 10)]) }]);
+  expect(readdirSync(join(rig.localRoot, big.id))).toEqual(['f0']);
+});
+
+test('a run taken in before packs (each file as f<seq>, no pack offset) goes to the NAS and verifies, bytes equal', async () => {
+  rig = await createRig();
+  const files = [
+    { relPath: 'old-1.csv', bytes: randomBytes(3000) },
+    { relPath: 'old-2.csv', bytes: randomBytes(10) },
+  ];
+  // As the version before stored a run: every file of its own, rows without pack_offset.
+  const store = createNodeFileStore(rig.localRoot);
+  const jobId = crypto.randomUUID();
+  const stored = [];
+  for (const [seq, f] of files.entries()) stored.push(await store.write(jobId, seq, new Blob([f.bytes])));
+  const job = await rig.stores.runFiles.insertRun(
+    { jobId, runPath: `/intake/${jobId}`, equipmentId: 'hplc-01', nasPath: 'hplc-01/old-run' },
+    stored.map((s, i) => ({ seq: s.seq, rel_path: files[i].relPath, size: s.size, sha256: s.sha256 })),
+  );
+  expect((await rig.stores.runFiles.listFiles(job.id)).map((r) => r.pack_offset)).toEqual([null, null]);
+  rig.engine.start();
+  await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
+  for (const f of files) expect(sha(readFileSync(join(rig.davRoot, 'hplc-01/old-run', f.relPath)))).toBe(sha(f.bytes));
+});
+
+test('the migration that adds pack offsets keeps every row, leaves old files at null, and may run again', async () => {
+  rig = await createRig({ paused: true });
+  const job = await rig.intake('before', [{ relPath: 'a.csv', body: new Blob(['a']) }]);
+  // The database as schema 8 left it: no such column at all.
+  rig.db.exec('ALTER TABLE job_files DROP COLUMN pack_offset');
+  rig.db.exec('PRAGMA user_version = 8');
+  migrate(rig.db);
+  expect((await rig.stores.runFiles.listFiles(job.id)).map((r) => [r.rel_path, r.size, r.pack_offset])).toEqual([['a.csv', 1, null]]);
+  // Run again over a database that has the column (a user_version set back): it opens, rows as they were.
+  rig.db.exec({ sql: 'UPDATE job_files SET pack_offset = 0 WHERE job_id = ?', bind: [job.id] });
+  rig.db.exec('PRAGMA user_version = 8');
+  migrate(rig.db);
+  expect((await rig.stores.runFiles.listFiles(job.id)).map((r) => r.pack_offset)).toEqual([0]);
+  expect(rig.db.selectValue('PRAGMA user_version')).toBe(9);
+});
