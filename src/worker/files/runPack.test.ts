@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { deviceCopies } from '../../../test/support/deviceCopies';
@@ -95,3 +95,30 @@ test('the migration that adds pack offsets keeps every row, leaves old files at 
   expect((await rig.stores.runFiles.listFiles(job.id)).map((r) => r.pack_offset)).toEqual([0]);
   expect(rig.db.selectValue('PRAGMA user_version')).toBe(9);
 });
+
+// A damaged database (or a row written by hand) may name a place that is not in the pack. Blob.slice
+// counts a negative start from the end, and a big file is never packed: either read would be another
+// file's bytes, which a "size" verify and a "size" clean-up check accept before the device copy goes.
+const damaged = [
+  { what: 'a negative offset', files: [1000, 1000], row: 1, offset: -2000 },
+  { what: 'a big file said to be in the pack', files: [3 * 1024 * 1024, 3 * 1024 * 1024, CHUNK_BYTES + 1], row: 2, offset: 0 },
+];
+for (const d of damaged) {
+  test(`a row with ${d.what} sends no other file's bytes: local_file_vanished, the device copy kept`, async () => {
+    rig = await createRig({ verifyMode: 'size', cleanupCheck: 'size' });
+    const files = d.files.map((size, i) => ({ relPath: `f-${i}.bin`, bytes: randomBytes(size) }));
+    const job = await rig.intake(
+      'damaged',
+      files.map((f) => ({ relPath: f.relPath, body: new Blob([f.bytes]) })),
+    );
+    rig.db.exec({ sql: 'UPDATE job_files SET pack_offset = ? WHERE job_id = ? AND seq = ?', bind: [d.offset, job.id, d.row] });
+    rig.engine.start();
+    const settled = await rig.waitFor(job.id, (j) => j.state === 'failed' || j.state === 'cleaned', 'FAILED or CLEANED');
+    const lost = files[d.row];
+    const onNas = join(rig.davRoot, settled.nas_path!, lost.relPath);
+    // Nothing but this file's own bytes under its name, and the device copy stays.
+    if (existsSync(onNas)) expect(sha(readFileSync(onNas))).toBe(sha(lost.bytes));
+    expect(settled).toMatchObject({ state: 'failed', last_error: `local_file_vanished: ${lost.relPath}`, attempts: 0 });
+    expect(existsSync(join(rig.localRoot, job.id))).toBe(true);
+  });
+}

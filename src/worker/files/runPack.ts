@@ -23,6 +23,16 @@ export interface DeviceFile {
   pack_offset: number | null;
 }
 
-/** Whether a pack of `packSize` bytes holds the whole of `file` (a pack cut short has lost files). */
+/**
+ * Whether a pack of `packSize` bytes holds the whole of `file` (a pack cut short has lost files). A place
+ * intake never gives (a negative or fractional offset, a file too big for a pack: a damaged row) is not
+ * read: Blob.slice counts a negative start from the end, and either way the bytes would be another file's.
+ */
 export const packHolds = (packSize: number, file: DeviceFile): boolean =>
-  file.pack_offset !== null && file.pack_offset + file.size <= packSize;
+  file.pack_offset !== null &&
+  Number.isSafeInteger(file.pack_offset) &&
+  Number.isSafeInteger(file.size) &&
+  file.pack_offset >= 0 &&
+  file.size >= 0 &&
+  goesInPack(file.size) &&
+  file.pack_offset + file.size <= packSize;
