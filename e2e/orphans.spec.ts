@@ -37,3 +37,32 @@ test('start-up deletes a run folder no job owns and keeps those of queued runs',
   await expect(page.getByTestId('ownership')).toHaveAttribute('data-status', 'owner');
   await expect.poll(() => runFolders(page)).toEqual([jobId]);
 });
+
+test('a run folder that cannot be deleted at start-up (a file in it still open: an intake cut short by "Use here") is left for the next start, and the queue opens', async ({
+  context,
+  page,
+}) => {
+  const orphanId = '00000000-0000-4000-8000-00000000beef';
+  await openApp(page, '/', { paused: true });
+  // Another page of the origin holds a file of the folder open, as the worker of a tab that lost the
+  // queue in the middle of an intake holds its run's pack.
+  const holder = await context.newPage();
+  await holder.goto('/manifest.webmanifest');
+  await holder.evaluate(async (id) => {
+    const runs = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs', { create: true });
+    const orphan = await runs.getDirectoryHandle(id, { create: true });
+    const writable = await (await orphan.getFileHandle('pack', { create: true })).createWritable();
+    await writable.write('half a run');
+    (globalThis as any).held = writable;
+  }, orphanId);
+
+  await page.reload();
+  await expect(page.getByTestId('ownership')).toHaveAttribute('data-status', 'owner');
+  expect(await runFolders(page)).toEqual([orphanId]);
+
+  // Once the file is closed, the next start deletes the folder.
+  await holder.evaluate(async () => (globalThis as any).held.close());
+  await page.reload();
+  await expect(page.getByTestId('ownership')).toHaveAttribute('data-status', 'owner');
+  await expect.poll(() => runFolders(page)).toEqual([]);
+});

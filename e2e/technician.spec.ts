@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startApacheDav } from '../test/support/apacheDav.ts';
@@ -10,14 +10,15 @@ import { E2E_DIST } from '../test/support/paths.ts';
 
 // A technician's day, by clicks and typing, against Apache mod_dav with a password, as a lab NAS has.
 
+/** The bytes each run folder on the device holds (a run's small files share one file, its pack). */
 async function opfsRunFolders(page: Page): Promise<Record<string, number>> {
   return page.evaluate(async () => {
     const out: Record<string, number> = {};
     const runs = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs', { create: true });
     for await (const [name, dir] of (runs as any).entries()) {
-      let n = 0;
-      for await (const _ of dir.keys()) n++;
-      out[name] = n;
+      let bytes = 0;
+      for await (const file of dir.values()) bytes += (await file.getFile()).size;
+      out[name] = bytes;
     }
     return out;
   });
@@ -99,7 +100,8 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
 
     // 4. Discard asks, says what it deletes, and deletes exactly that.
     const before = await opfsRunFolders(page);
-    expect(Object.values(before).sort()).toEqual([2, 20]);
+    const verifiedRunBytes = [...hashTree(folder).keys()].reduce((n, rel) => n + statSync(join(folder, rel)).size, 0);
+    expect(Object.values(before).sort((x, y) => x - y)).toEqual([37, verifiedRunBytes].sort((x, y) => x - y));
     await showView(page, 'Problems');
     await expect(page.getByTestId('problem-reason')).toHaveText('Stopped by an operator. Reason: wrong plate loaded');
     await page.getByRole('button', { name: 'Discard' }).click();
@@ -115,7 +117,7 @@ test('a run from a folder is verified; a wrong password shows in Problems, is fi
     await dialog.getByRole('button', { name: 'Discard run' }).click();
     await expect(page.getByText('No problems: nothing has failed.')).toBeVisible();
     const after = await opfsRunFolders(page);
-    expect(Object.values(after)).toEqual([20]);
+    expect(Object.values(after)).toEqual([verifiedRunBytes]);
     await showView(page, 'Queue');
     await expect(page.getByTestId('list-count')).toHaveText('1 job');
     await expect(jobRowByName(page, 'plate run 7')).toHaveAttribute('data-state', 'verified');

@@ -154,11 +154,18 @@ async function openQueue(): Promise<void> {
   }
 }
 
-/** Run folders with no job row are what a crash during intake left: the job was never committed. */
+/**
+ * Run folders with no job row are what a crash during intake left: the job was never committed. One that
+ * cannot be deleted now (a file in it still open: the intake of a tab that lost the queue to "Use here"
+ * holds its run's pack open until it stops) is left for the next start: it is no reason not to open the queue.
+ */
 async function sweepOrphans(s: Stores): Promise<void> {
   const folders = await files.runIds();
   const known = await s.runFiles.knownJobIds(folders);
-  for (const id of folders) if (!known.has(id)) await files.deleteRun(id);
+  for (const id of folders) {
+    if (known.has(id)) continue;
+    await files.deleteRun(id).catch((err: unknown) => console.warn(`run folder ${id} left for the next start: ${String(err)}`));
+  }
 }
 
 /** Keeps this device's state file on the NAS current (lab/devicePublisher.ts). */
