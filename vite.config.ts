@@ -62,7 +62,9 @@ export default defineConfig(({ mode }) => ({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/dav\//, /^\/share-target/],
         runtimeCaching: [],
-        importScripts: ['share-target-sw.js'],
+        // Run before workbox's handlers: the share target's POST, and the static routes that send every request
+        // to the NAS past this service worker (public/nas-bypass-sw.js).
+        importScripts: ['share-target-sw.js', 'nas-bypass-sw.js'],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
       },

@@ -118,3 +118,26 @@ test('a share-target POST with two files opens New run with both listed', async 
   await expect(form.getByTestId('picked-file')).toHaveText(['plate 1.csv', 'run #7.log']);
   expect(readFileSync(`${E2E_DIST}/manifest.webmanifest`, 'utf8')).toContain('"share_target"');
 });
+
+test('requests to the NAS go straight to the network, past the service worker (its static routes); navigations still reach it', async ({
+  page,
+}) => {
+  await openApp(page, '/', { paused: true });
+  await controlledBySw(page);
+  const routes = await page.evaluate(async () => {
+    // What the sync worker sends (a listing, a file read back) and what a page load asks for.
+    await (await fetch('/dav/', { method: 'PROPFIND', headers: { Depth: '0' } })).text();
+    await (await fetch('/dav/')).text();
+    await new Promise((r) => setTimeout(r, 0));
+    const sources = (performance.getEntriesByName(new URL('/dav/', location.href).href) as any[]).map(
+      (e) => e.workerMatchedSourceType as string,
+    );
+    return { propfind: sources.at(-2), get: sources.at(-1) };
+  });
+  expect(routes).toEqual({ propfind: 'network', get: 'network' });
+  // The page itself still comes from the service worker: its navigation is answered by the fetch handler.
+  await page.reload();
+  const nav = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as any).workerMatchedSourceType as string);
+  expect(nav).toBe('');
+  expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as any).workerStart > 0)).toBe(true);
+});
