@@ -18,13 +18,12 @@ export function missedReasons(rows: TransferRow[], memory: MemoryReport, queue: 
     out.push(
       `- **Small files against curl** (${slowerThanCurl.map((x) => x.link.name).join(', ')}): the app does what curl does (PUT to a`,
       '  temporary, MOVE, GET back; 6 at a time, as many connections as Chromium opens to one server) and first',
-      '  its intake, the device copy curl does not make: every file created, written, flushed and closed in',
-      "  OPFS, each a round trip to Chromium's browser process, one file at a time (four at once took half the",
-      "  time, but Chromium's OPFS then left a request unanswered now and then: files/intake.ts), then each",
-      `  picked file opened once more to see it unchanged. Chromium spends ${perFileMs(r).toFixed(0)} ms of CPU per file on`,
-      `  ${r.link.name} over all its processes (worker profile: the native part of each fetch about 0.7 ms, a SQLite`,
-      '  commit per file about 1 ms; the browser process about 3 ms a file for OPFS and blob plumbing), where',
-      '  curl spends a fraction of a millisecond a request. On loopback the 2 cores are the bound; on the 10 ms',
+      '  its intake, the device copy curl does not make: each picked file read through the browser process, hashed',
+      "  and appended to the run's pack (one OPFS file for the run's small files: files/runPack.ts; a file of its",
+      '  own each took 2,000 small files in 12-13 s, the pack in about 4 s), then each picked file opened once more',
+      `  to see it unchanged. Chromium spends ${perFileMs(r).toFixed(0)} ms of CPU per file on ${r.link.name} over all its`,
+      "  processes (the worker's fetch, a SQLite commit per file, the browser process's blob and network plumbing),",
+      '  where curl spends a fraction of a millisecond a request. On loopback the 2 cores are the bound; on the 10 ms',
       '  link the 6 connections are, for both, and intake is what remains of the gap.',
     );
   }
@@ -104,7 +103,8 @@ function memoryReason(memory: MemoryReport): string[] {
     '  reads a byte stream into one buffer (+30-45 MB). The read-back of a big file still adds 50-80 MB in the',
     '  renderer on some runs, garbage of the fetch body stream inside Blink, gone after a collection. Between',
     "  runs: Chromium's own bookkeeping of every OPFS file created (about 0.7 MB per 200 files in the browser",
-    '  process, reproduced with no app code) and about 1 MB a run of live malloc objects in the renderer.',
+    "  process, reproduced with no app code; a run's small files now share one OPFS file) and about 1 MB a run of",
+    '  live malloc objects in the renderer.',
     ...trend,
   ];
 }
