@@ -1,3 +1,5 @@
+import type { RealChromium } from '../../test/support/launchChromium.ts';
+
 // The CPU time Chromium spends on one piece of work, by kind of process (from /proc). Memory is not
 // measured here: under Playwright, DevTools keeps a record of every request (see memoryRuns.ts).
 
@@ -12,11 +14,7 @@ export interface CpuSeconds {
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-/** `browser`: anything that gives Chromium's CPU seconds so far by kind of process. */
-export async function timeCpu<T>(
-  browser: { cpuByType(): Record<string, number> | Promise<Record<string, number>> },
-  work: () => Promise<T>,
-): Promise<{ result: T; cpu: CpuSeconds }> {
+export async function timeCpu<T>(browser: RealChromium, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSeconds }> {
   const before = await browser.cpuByType();
   const result = await work();
   const after = await browser.cpuByType();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { E2E_DIST } from '../../test/support/paths.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type PipePage, openPipePage } from '../../test/support/pipeChromium.ts';
-import { inPipePage, openApp, queueRun, syncRun, until } from './appRun.ts';
+import { FIND_QUEUED_RUN, UNTIL_VERIFIED, type JobEvent, phasesFromHistory } from './appRun.ts';
 import type { SampleRun } from './sampleRuns.ts';
 
 // Chromium's memory over many runs in one page, as a tablet that keeps the app open for days: each run
@@ -23,17 +23,56 @@ export interface MemoryReport {
   runs: MemoryRun[];
 }
 
+const FORM = 'form[aria-label="New run"]';
 const SAMPLE_MS = 250;
 /** The page is left alone this long after a run before its resting level is read. */
 const SETTLE_MS = 3_000;
 
 const totalMb = (page: PipePage) => Object.values(page.rssByType()).reduce((a, b) => a + b, 0) / 2 ** 20;
 
-export { inPipePage, queueRun, until };
+/** Run `api` code in the page, as inPage.ts does through Playwright. */
+export const inPipePage = <T>(page: PipePage, body: string, arg: unknown) =>
+  page.evaluate<T>(`(async () => { const api = globalThis.exlabApi; const arg = ${JSON.stringify(arg)}; ${body} })()`);
 
-/** Queue and sync one run; throws when it did not verify. */
+export async function until(page: PipePage, condition: string, what: string, timeoutMs = 900_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(condition))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Queue `dir` as the run `name` through the New run form, as a technician does. */
+export async function queueRun(page: PipePage, dir: string, name: string, timeoutMs?: number): Promise<void> {
+  await page.evaluate(`location.hash = '#/new'`);
+  await until(page, `!!document.querySelector('${FORM} [data-testid=pick-folder]')`, 'the New run form');
+  await page.setInputFiles(`${FORM} [data-testid=pick-folder]`, [dir]);
+  await until(page, `!!document.querySelector('${FORM} [data-testid=picked-summary]')`, 'the picked folder');
+  await page.evaluate(`(() => {
+    const form = document.querySelector('${FORM}');
+    for (const [field, value] of [['equipmentId', 'bench'], ['runName', ${JSON.stringify(name)}]]) {
+      const input = form.querySelector('[name=' + field + ']');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    form.querySelector('button[type=submit]').click();
+  })()`);
+  await until(
+    page,
+    `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)})`,
+    `${name} to be queued`,
+    timeoutMs,
+  );
+  await page.evaluate(`location.hash = '#/queue'`);
+}
+
 export async function syncOne(page: PipePage, dir: string, name: string): Promise<void> {
-  await syncRun(page, dir, name);
+  await queueRun(page, dir, name);
+  const jobId = await inPipePage<string>(page, FIND_QUEUED_RUN, name);
+  await inPipePage(page, `await api.updateSettings({ paused: false }); return 0;`, null);
+  const events = await inPipePage<JobEvent[]>(page, UNTIL_VERIFIED, jobId);
+  await inPipePage(page, `await api.updateSettings({ paused: true }); return 0;`, null);
+  phasesFromHistory(name, events);
 }
 
 /** `runs` one after the other in one page, each `times` times. */
@@ -41,7 +80,8 @@ export async function memoryRuns(runs: { run: SampleRun & { label: string }; tim
   const prod = await startProductionPath(E2E_DIST, join(work, 'memory-prod'));
   const page = await openPipePage(join(work, 'profile-memory'), `${prod.origin}/`);
   try {
-    await openApp(page);
+    await until(page, `document.querySelector('[data-testid=ownership]')?.dataset.status === 'owner'`, 'the app to own its queue', 60_000);
+    await inPipePage(page, `await api.updateSettings({ paused: true, retentionHours: 1, verifyMode: 'checksum' }); return 0;`, null);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const restingBeforeMb = totalMb(page);
     const out: MemoryRun[] = [];

@@ -121,8 +121,6 @@ export function report(quick: boolean, rows: TransferRow[], memory: MemoryReport
     'processes, each one connection: MKCOL, per file PUT to a temporary name + MOVE (Overwrite: F), then',
     "GET everything back and compare SHA-256s. The embedded path is `npm start`'s: vite preview proxying",
     "to webdav-server. Ratios are speeds (the other's time over the app's): above 1 the app is faster.",
-    'The app is driven over the DevTools pipe with nothing attached to its worker (scripts/bench/appRun.ts): under',
-    "Playwright, DevTools' Network agent and its driver took CPU the app then lacked and curl and rclone never paid.",
     ...notes.map((n) => `${n}`),
     '',
     ...transferTable(rows),
