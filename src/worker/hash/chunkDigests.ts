@@ -31,14 +31,16 @@ export function createChunkDigester(chunkBytes = DIGEST_CHUNK_BYTES): ChunkDiges
   if (!validPieceSize(chunkBytes)) throw new RangeError(`a piece of ${chunkBytes} bytes cannot be digested`);
   const done: Uint8Array[] = [];
   const pending: Promise<ArrayBuffer>[] = [];
-  let buffer: Uint8Array | null = null;
+  let buffer: Uint8Array<ArrayBuffer> | null = null;
   let filled = 0;
-  // Each piece is handed over as a copy of its own. Intake's pieces are views on the buffer the next read
-  // of the source takes over (a BYOB read transfers it): handed over as such views, now and then the
-  // first read of the NEXT file never answered in Chromium 156 (the hashing browser test hung in 4 runs
-  // of 8; with the copy, 0 in 28). WebCrypto copies its input anyway; one more copy of 4 MiB is ~1 ms.
-  async function digest(piece: Uint8Array): Promise<void> {
-    const answer = crypto.subtle.digest('SHA-256', piece.slice());
+  // Only the digester's own buffer is handed to WebCrypto, which copies its input when called (so the buffer
+  // is filled again at once). A view on the caller's bytes was not: intake's are views on the buffer the next
+  // read of the source takes over (a BYOB read transfers it), and handed over as such, now and then the first
+  // read of the NEXT file never answered in Chromium 156 (the hashing browser test hung in 4 runs of 8). A
+  // copy of each piece (piece.slice()) cured that but left 4 MiB of garbage per piece: the renderer grew by
+  // 74-80 MB while a 200 MB file was read back (bigrun.spec, goal < 64).
+  async function digest(piece: Uint8Array<ArrayBuffer>): Promise<void> {
+    const answer = crypto.subtle.digest('SHA-256', piece);
     answer.catch(() => undefined); // awaited below, or dropped with a stream that was given up
     pending.push(answer);
     while (pending.length > MAX_PENDING) done.push(new Uint8Array(await pending.shift()!));
@@ -47,12 +49,6 @@ export function createChunkDigester(chunkBytes = DIGEST_CHUNK_BYTES): ChunkDiges
     async update(bytes) {
       let at = 0;
       while (at < bytes.length) {
-        // A whole piece given at a piece boundary (intake reads 4 MiB at a time) is hashed where it lies.
-        if (filled === 0 && bytes.length - at >= chunkBytes) {
-          await digest(bytes.subarray(at, at + chunkBytes));
-          at += chunkBytes;
-          continue;
-        }
         buffer ??= new Uint8Array(chunkBytes);
         const n = Math.min(chunkBytes - filled, bytes.length - at);
         buffer.set(bytes.subarray(at, at + n), filled);
