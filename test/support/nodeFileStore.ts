@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalFileMissingError } from '../../src/worker/errors';
 import { createFileHashes } from '../../src/worker/hash/fileHashes';
-import { PACK_NAME, goesInPack, packHolds } from '../../src/worker/files/runPack';
+import { PACK_NAME, packHolds, packPlaces } from '../../src/worker/files/runPack';
 import type { FileStore, PackWriter } from '../../src/worker/files/store';
 import { sourceChunks } from '../../src/worker/files/sourceChunks';
 
@@ -27,18 +27,14 @@ export function createNodeFileStore(root: string): FileStore {
     async openPack(jobId) {
       mkdirSync(join(root, jobId), { recursive: true });
       const handle = await open(join(root, jobId, PACK_NAME), 'w');
-      let end = 0;
-      let isOpen = true;
+      const places = packPlaces();
       const writer: PackWriter = {
         async append(seq, body, onProgress) {
-          if (!isOpen) throw new Error("the run's pack is closed");
-          if (!goesInPack(body.size)) throw new RangeError(`a file of ${body.size} bytes does not go into a pack`);
-          const at = end;
-          end += body.size;
+          const at = places.take(body.size);
           return { seq, ...(await copyInto(handle, at, body, onProgress)), packOffset: at };
         },
         async finish() {
-          isOpen = false;
+          places.close();
           try {
             await handle.sync();
           } finally {
@@ -46,9 +42,7 @@ export function createNodeFileStore(root: string): FileStore {
           }
         },
         abandon() {
-          if (!isOpen) return;
-          isOpen = false;
-          void handle.close();
+          if (places.close()) void handle.close();
         },
       };
       return writer;

@@ -36,3 +36,35 @@ export const packHolds = (packSize: number, file: DeviceFile): boolean =>
   file.size >= 0 &&
   goesInPack(file.size) &&
   file.pack_offset + file.size <= packSize;
+
+/** The places a pack gives its files as they are appended: what both file stores keep of an open pack. */
+export interface PackPlaces {
+  /** The offset for the next file of `size` bytes, taken before it is read, so files never overlap. */
+  take(size: number): number;
+  /** Close the pack to appends; whether it was open until now. */
+  close(): boolean;
+  /** The bytes the places taken so far cover. */
+  readonly end: number;
+}
+
+export function packPlaces(): PackPlaces {
+  let end = 0;
+  let open = true;
+  return {
+    take(size) {
+      if (!open) throw new Error("the run's pack is closed");
+      if (!goesInPack(size)) throw new RangeError(`a file of ${size} bytes does not go into a pack`);
+      const at = end;
+      end += size;
+      return at;
+    },
+    close() {
+      const was = open;
+      open = false;
+      return was;
+    },
+    get end() {
+      return end;
+    },
+  };
+}

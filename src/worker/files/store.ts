@@ -3,7 +3,7 @@
 import { LocalFileMissingError, StorageFullError } from '../errors';
 import type { ChunkDigests } from '../hash/chunkDigests';
 import { createFileHashes } from '../hash/fileHashes';
-import { type DeviceFile, PACK_NAME, goesInPack, packHolds } from './runPack';
+import { type DeviceFile, PACK_NAME, packHolds, packPlaces } from './runPack';
 import { sourceChunks } from './sourceChunks';
 
 // The run files kept on the device, in OPFS under runs/<job id>/: a big file as f<seq>, the small ones
@@ -118,31 +118,24 @@ async function openPack(folders: FolderHandles, jobId: string): Promise<PackWrit
   const dir = await folders.job(jobId, true);
   const access = await openAccess(await dir.getFileHandle(PACK_NAME, { create: true }));
   if (access.getSize() > 0) access.truncate(0);
-  // Each file's place is taken before it is read, so files appended side by side never overlap.
-  let end = 0;
-  let open = true;
+  const places = packPlaces();
   return {
     async append(seq, body, onProgress) {
-      if (!open) throw new Error("the run's pack is closed");
-      if (!goesInPack(body.size)) throw new RangeError(`a file of ${body.size} bytes does not go into a pack`);
-      const at = end;
-      end += body.size;
+      const at = places.take(body.size);
       return { seq, ...(await copyInto(access, at, body, onProgress)), packOffset: at };
     },
     async finish() {
-      open = false;
+      places.close();
       try {
         access.flush();
       } catch (err) {
-        throw asStorageFull(err, end);
+        throw asStorageFull(err, places.end);
       } finally {
         access.close();
       }
     },
     abandon() {
-      if (!open) return;
-      open = false;
-      access.close();
+      if (places.close()) access.close();
     },
   };
 }
