@@ -57,12 +57,16 @@ export async function queueRun(page: PipePage, dir: string, name: string, timeou
     }
     form.querySelector('button[type=submit]').click();
   })()`);
+  // Queued, or refused: a refusal (intake that stopped, a full device) ends the bench with its words.
+  const refusal = `document.querySelector('${FORM} [role=alert]')?.textContent`;
   await until(
     page,
-    `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)})`,
+    `document.querySelector('${FORM}').textContent.includes(${JSON.stringify(`Queued ${name}`)}) || !!(${refusal})`,
     `${name} to be queued`,
     timeoutMs,
   );
+  const refused = await page.evaluate<string | undefined>(refusal);
+  if (refused) throw new Error(`${name} was not queued: ${refused}`);
   await page.evaluate(`location.hash = '#/queue'`);
 }
 

@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { SourceChangedError } from '../errors';
 import { CHUNK_BYTES, sourceChunks, unchangedSincePicked } from './sourceChunks';
 
@@ -104,4 +104,116 @@ test('a read of the picked file that fails (moved, deleted, its disk gone) is re
   const err = await readAll(gone).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(SourceChangedError);
   expect((err as Error).cause).toMatchObject({ name: 'NotFoundError' });
+});
+
+/**
+ * A picked file whose stream stops answering once it has given `answered` bytes (Chromium 156 leaves a read
+ * of a picked file unanswered now and then, part-way into a big file): the first `hangs` streams opened,
+ * of it or of its slices, hang so; later ones answer. Records where each stream was opened.
+ */
+class HangingBlob extends Blob {
+  readonly openedAt: number[] = [];
+  private opened = 0;
+  constructor(
+    private readonly data: Uint8Array<ArrayBuffer>,
+    private readonly answered: number,
+    private readonly hangs: number,
+    private readonly at = 0,
+    private readonly log: HangingBlob | null = null,
+  ) {
+    super([data.subarray(at)]);
+  }
+  override slice(start = 0): Blob {
+    return new HangingBlob(this.data, this.answered, this.hangs, this.at + start, this.log ?? this);
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const log = this.log ?? this;
+    log.openedAt.push(this.at);
+    const hanging = log.opened++ < this.hangs;
+    const answered = this.answered;
+    const inner = new Blob([this.data.subarray(this.at)]).stream().getReader({ mode: 'byob' });
+    let given = 0;
+    return new ReadableStream({
+      type: 'bytes',
+      async pull(controller) {
+        const request = controller.byobRequest!;
+        const view = request.view as Uint8Array<ArrayBuffer>;
+        const room = hanging ? Math.min(view.length, answered - given) : view.length;
+        if (room <= 0) return new Promise<void>(() => undefined); // never answers
+        const step = await inner.read(new Uint8Array(room));
+        if (step.done) {
+          controller.close();
+          request.respond(0);
+          return;
+        }
+        view.set(step.value);
+        given += step.value.length;
+        request.respond(step.value.length);
+      },
+      cancel: () => void inner.cancel(),
+    });
+  }
+}
+
+async function readAllStalling(body: Blob, stallMs: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of sourceChunks(body, stallMs)) parts.push(chunk.slice());
+  return Buffer.concat(parts);
+}
+
+test('a read of the picked file that never answers: the file is opened again at the chunk being read, and every byte comes once, in order', async () => {
+  const data = bytes(3 * CHUNK_BYTES + 12_345);
+  // The first stream gives a chunk and a bit of the next, then hangs.
+  const blob = new HangingBlob(data, CHUNK_BYTES + 1000, 1);
+  const read = await readAllStalling(blob, 50);
+  expect(Buffer.from(read).equals(Buffer.from(data))).toBe(true);
+  // Opened at 0, then again where the second chunk starts (its part already read is read again).
+  expect(blob.openedAt).toEqual([0, CHUNK_BYTES]);
+});
+
+test('stalls in several chunks of one file are each got past (the reopens are counted per chunk)', async () => {
+  const data = bytes(6 * CHUNK_BYTES);
+  // Each of the first 4 streams opened gives its chunk and 1,000 bytes more, then hangs.
+  const blob = new HangingBlob(data, CHUNK_BYTES + 1000, 4);
+  const read = await readAllStalling(blob, 30);
+  expect(Buffer.from(read).equals(Buffer.from(data))).toBe(true);
+  expect(blob.openedAt).toEqual([0, 1, 2, 3, 4].map((c) => c * CHUNK_BYTES));
+});
+
+test('an empty piece from a plain stream is not the end of the file', async () => {
+  const data = bytes(2 * CHUNK_BYTES + 5);
+  const blob = new PlainStreamBlob(data);
+  const stream = blob.stream.bind(blob);
+  // The third read answers an empty piece, as a plain stream may.
+  blob.stream = () => {
+    const reader = stream().getReader();
+    let reads = 0;
+    return new ReadableStream({
+      async pull(controller) {
+        if (++reads === 3) return controller.enqueue(new Uint8Array(0));
+        const step = await reader.read();
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      },
+    });
+  };
+  expect(Buffer.from((await readAll(blob)).joined).equals(Buffer.from(data))).toBe(true);
+});
+
+test('a picked file that hangs again and again is opened a few times, then waited for with no timer (intake gives up on it)', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const blob = new HangingBlob(bytes(2 * CHUNK_BYTES + 1), 1000, 100);
+    const reading = readAllStalling(blob, 10_000);
+    reading.catch(() => undefined);
+    for (let opened = 1; opened <= 4; opened++) {
+      await vi.waitFor(() => expect(blob.openedAt.length).toBe(opened));
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    // The fourth stream is waited on: no stall timer is left to open a fifth.
+    expect(blob.openedAt).toEqual([0, 0, 0, 0]);
+    expect(vi.getTimerCount()).toBe(0);
+  } finally {
+    vi.useRealTimers();
+  }
 });
