@@ -1,5 +1,6 @@
 // Reading a picked file for intake: its bytes in big chunks, through one buffer.
 import { SourceChangedError } from '../errors';
+import { TIMED_OUT, withinMs } from '../../shared/withinMs';
 
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ export async function* sourceChunks(body: Blob, stallMs = READ_STALL_MS): AsyncG
       let reopens = 0;
       while (filled < CHUNK_BYTES) {
         const step = await source.read(buffer, filled, reopens < MAX_REOPENS ? stallMs : null);
-        if (step === STALLED) {
+        if (step === TIMED_OUT) {
           // The unanswered read holds the buffer (a read transfers it): the chunk is read again into a new one.
           source.cancel();
           source = openAt(body, total);
@@ -71,12 +72,10 @@ export async function* sourceChunks(body: Blob, stallMs = READ_STALL_MS): AsyncG
   }
 }
 
-const STALLED = Symbol('stalled');
-
-/** One stream of the source from byte `at`: reads into the caller's buffer, or STALLED after `stallMs`. */
+/** One stream of the source from byte `at`: reads into the caller's buffer, or TIMED_OUT after `stallMs`. */
 interface OpenSource {
   /** Bytes into `buffer` from `filled`; `length` 0 at the end. `buffer` is the one to use after (a read may move it). */
-  read(buffer: ArrayBuffer, filled: number, stallMs: number | null): Promise<{ buffer: ArrayBuffer; length: number } | typeof STALLED>;
+  read(buffer: ArrayBuffer, filled: number, stallMs: number | null): Promise<{ buffer: ArrayBuffer; length: number } | typeof TIMED_OUT>;
   cancel(): void;
 }
 
@@ -109,11 +108,7 @@ function openAt(body: Blob, at: number): OpenSource {
   return {
     read(buffer, filled, stallMs) {
       const answer = fromSource(readInto(buffer, filled));
-      if (stallMs === null) return answer;
-      answer.catch(() => undefined); // a read given up on may still fail later: no one's to hear
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stalled = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(() => resolve(STALLED), stallMs)));
-      return Promise.race([answer, stalled]).finally(() => clearTimeout(timer));
+      return stallMs === null ? answer : withinMs(answer, stallMs);
     },
     cancel: () => void (byob ?? plain)!.cancel().catch(() => undefined),
   };

@@ -1,4 +1,5 @@
 import { DavHttpError, NasRedirectError, NetworkError, ResponseTooLargeError, TimeoutError } from '../errors';
+import { TIMED_OUT, withinMs } from '../../shared/withinMs';
 
 /**
  * Sends one PUT body and resolves with the status; reports bytes sent as it goes. `followsRedirects`:
@@ -161,23 +162,17 @@ export async function* readChunks(res: Response, method: string, url: string, id
   let buffer = new ArrayBuffer(BYOB_CHUNK_BYTES);
   try {
     for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TimeoutError(method, url)), idleTimeoutMs);
-      });
-      let step: ReadableStreamReadResult<Uint8Array>;
+      let step: ReadableStreamReadResult<Uint8Array> | typeof TIMED_OUT;
       try {
         const read = byob
           ? byob.read(new Uint8Array(buffer, 0, BYOB_CHUNK_BYTES))
           : (reader as ReadableStreamDefaultReader<Uint8Array>).read();
-        step = await Promise.race([read, stalled]);
-      } catch (err) {
-        if (err instanceof TimeoutError) throw err;
+        step = await withinMs(read, idleTimeoutMs);
+      } catch {
         // The connection broke after the server had answered: not "offline", a transient fault.
         throw new TimeoutError(method, url);
-      } finally {
-        clearTimeout(timer);
       }
+      if (step === TIMED_OUT) throw new TimeoutError(method, url);
       if (step.done) return;
       if (byob) buffer = step.value.buffer as ArrayBuffer;
       yield step.value;
