@@ -7,6 +7,7 @@ import { type NasKind, type NasServer, startNas } from '../../../test/support/na
 import { MAX_FAILED_LISTED, type DeviceFacts } from '../../shared/deviceReport';
 import { createDavClient } from '../webdav/client';
 import { fetchUpload } from '../webdav/upload';
+import { startFaultProxy } from '../../../test/support/faultProxy';
 import { DevicePublisher, REFRESH_MS } from './devicePublisher';
 import { readDevicesFolder } from './readDevices';
 
@@ -49,7 +50,7 @@ async function device(nas: NasServer, id: string, name: string) {
   });
   const publisher = new DevicePublisher({ facts, clock: rig.clock, online: () => true, dav, log: (m) => logged.push(m) });
   publishers.push(publisher);
-  return { rig, publisher, dav, logged };
+  return { rig, publisher, dav, logged, facts };
 }
 
 const fileOf = (nas: NasServer, id: string) => join(nas.davRoot, '.exlab-sync', 'devices', `${id}.json`);
@@ -102,6 +103,28 @@ for (const kind of ['embedded', 'apache'] as const) {
         ['stray.json', 'it is not an exlab-sync device file (format exlab-sync-device/1)'],
       ]);
     });
+
+    test('two tablets with one device id (a copied profile): neither replaces a file the other wrote since its own last write', async () => {
+      const nas = await sharedNas(kind);
+      const a = await device(nas, 'dev-same', 'tablet-abcd');
+      const b = await device(nas, 'dev-same', 'tablet-copy');
+      expect(await a.publisher.publishNow()).toBe(true);
+      // b has written nothing since it started: it takes the file as its own, once.
+      expect(await b.publisher.publishNow()).toBe(true);
+      const bBytes = readFileSync(fileOf(nas, 'dev-same'));
+      expect(JSON.parse(bBytes.toString('utf8')).deviceName).toBe('tablet-copy');
+
+      a.rig.clock.advance(60_000);
+      expect(await a.publisher.publishNow()).toBe(false);
+      expect(a.logged).toEqual([expect.stringMatching(/written by another device .*two devices share this device's id/)]);
+      expect(readFileSync(fileOf(nas, 'dev-same'))).toEqual(bBytes);
+      expect(readdirSync(join(nas.davRoot, '.exlab-sync', 'devices')).filter((f) => !f.startsWith('.'))).toEqual(['dev-same.json']);
+
+      // b's own file is still b's to write.
+      b.rig.clock.advance(60_000);
+      expect(await b.publisher.publishNow()).toBe(true);
+      expect(JSON.parse(readFileSync(fileOf(nas, 'dev-same'), 'utf8')).writtenAt).toBe(new Date(b.rig.clock.now()).toISOString());
+    });
   });
 }
 
@@ -138,3 +161,40 @@ test('a NAS that cannot be written is logged and tried later; the runs are untou
   mkdirSync(join(nas.davRoot, '.exlab-sync'));
   expect(await a.publisher.publishNow()).toBe(true);
 });
+
+test("a MOVE whose answer was lost, then the NAS away for many tries: the file it holds is still this device's own", async () => {
+  const nas = await sharedNas('embedded');
+  const a = await device(nas, 'dev-a', 'tablet-abcd');
+  const nasOrigin = new URL(a.rig.settings.nasUrl).origin;
+  const proxy = await startFaultProxy(nasOrigin);
+  try {
+    const dav = (signal?: AbortSignal) =>
+      createDavClient({
+        baseUrl: a.rig.settings.nasUrl.replace(nasOrigin, proxy.origin),
+        upload: fetchUpload,
+        idleTimeoutMs: 1_000,
+        signal,
+      });
+    const publisher = new DevicePublisher({ facts: a.facts, clock: a.rig.clock, online: () => true, dav, log: () => undefined });
+    publishers.push(publisher);
+    expect(await publisher.publishNow()).toBe(true);
+    // The NAS replaces the file but its answer never comes back.
+    proxy.fault = (method) => (method === 'MOVE' ? { type: 'answer-lost' } : null);
+    a.rig.clock.advance(60_000);
+    expect(await publisher.publishNow()).toBe(false);
+    const landed = JSON.parse(readFileSync(fileOf(nas, 'dev-a'), 'utf8')).writtenAt as string;
+    expect(landed).toBe(new Date(a.rig.clock.now()).toISOString());
+    proxy.fault = () => null;
+    await proxy.setDown(true);
+    for (let i = 0; i < 12; i++) {
+      a.rig.clock.advance(60_000);
+      expect(await publisher.publishNow()).toBe(false);
+    }
+    await proxy.setDown(false);
+    a.rig.clock.advance(60_000);
+    expect(await publisher.publishNow()).toBe(true);
+    expect(JSON.parse(readFileSync(fileOf(nas, 'dev-a'), 'utf8')).writtenAt).toBe(new Date(a.rig.clock.now()).toISOString());
+  } finally {
+    await proxy.stop();
+  }
+}, 60_000);

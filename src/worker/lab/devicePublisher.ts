@@ -1,7 +1,7 @@
 import { type DeviceFacts, buildDeviceReport, reportContent } from '../../shared/deviceReport';
 import type { Clock } from '../sync/deps';
 import type { DavClient } from '../webdav/client';
-import { writeDeviceReport } from './writeReport';
+import { deviceReportText, writeDeviceReport } from './writeReport';
 
 // Keeps this device's file on the NAS current: written a moment after something changed (changes in
 // between are taken together), and at least every REFRESH_MS while online, so a reader can tell a device
@@ -14,6 +14,8 @@ export const DEBOUNCE_MS = 5_000;
 export const REFRESH_MS = 15 * 60_000;
 /** After a failed write, the next try. */
 export const RETRY_MS = 60_000;
+/** Texts of MOVEs sent since the last confirmed write kept as this device's own (an answer may have been lost). */
+const MAX_TRIED_TEXTS = 10;
 
 export interface PublisherDeps {
   /** What the file says, gathered now. */
@@ -37,6 +39,11 @@ export class DevicePublisher {
   private nextRefreshMs = 0;
   /** The NAS URL the devices folder is known to exist under. */
   private foldersMadeFor: string | null = null;
+  /**
+   * Per NAS URL, what this device's file last held by its write, and the texts of MOVEs sent since (an
+   * answer may have been lost while the file was replaced): a file holding anything else is not replaced.
+   */
+  private readonly written = new Map<string, { confirmed: string | null; tried: string[] }>();
   /** One write at a time: the loop's and publishNow's. */
   private writing: Promise<boolean> = Promise.resolve(true);
   private loopDone: Promise<void> | null = null;
@@ -100,8 +107,16 @@ export class DevicePublisher {
         return true;
       }
       const dav = this.deps.dav(this.stopper.signal);
-      await writeDeviceReport(dav, report, this.foldersMadeFor === dav.baseUrl);
+      const known = this.written.get(dav.baseUrl) ?? { confirmed: null, tried: [] };
+      this.written.set(dav.baseUrl, known);
+      // Nothing confirmed yet (the first write since the app started, or on this NAS): no check.
+      const ours = known.confirmed === null ? [] : [known.confirmed, ...known.tried];
+      const text = deviceReportText(report);
+      // Kept once its MOVE is sent: the answer may be lost while the file was replaced. The last few.
+      const moveSent = () => (known.tried = [...known.tried, text].slice(-MAX_TRIED_TEXTS));
+      await writeDeviceReport(dav, report, this.foldersMadeFor === dav.baseUrl, ours, moveSent);
       this.foldersMadeFor = dav.baseUrl;
+      this.written.set(dav.baseUrl, { confirmed: text, tried: [] });
       this.lastContent = content;
       this.lastWrittenMs = now;
       this.nextRefreshMs = now + REFRESH_MS;

@@ -13,8 +13,10 @@ const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /**
  * MOVE this device's state file from its temporary onto `.exlab-sync/devices/<device id>.json`, replacing
  * the one there (`Overwrite: T`): the only MOVE of the app that replaces. The client builds both names from
- * the device id, so no caller can aim it at a run's file or another folder; every other MOVE goes by
- * move.ts, which never replaces. A 207 answer carries the real outcome inside.
+ * the device id, so no caller can aim it at a run's file or another folder (runs never go into
+ * `.exlab-sync`: nasPath.ts); its caller (lab/writeReport.ts) first looks that the file there is one this
+ * device wrote, so a tablet sharing the id is not written over; every other MOVE goes by move.ts, which
+ * never replaces. A 207 answer carries the real outcome inside.
  */
 export async function replaceDeviceReport(ctx: DavContext, deviceId: string): Promise<void> {
   if (!DEVICE_ID.test(deviceId)) {
