@@ -1,7 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from '../test/support/launchChromium.ts';
 import { LINK_10MS, LINK_40MS, LOOPBACK } from '../test/support/shapingProxy.ts';
 import { E2E_DIST } from '../test/support/paths.ts';
 import { serveApp } from '../test/support/serveApp.ts';
@@ -71,8 +70,7 @@ async function main(): Promise<void> {
       embedded: WITH_EMBEDDED,
       appOnly: APP_ONLY,
     };
-    const browser = await launchChromium(join(work, 'profile-runs'));
-    const rows = await transferRows(browser, plan, work).finally(() => browser.close());
+    const rows = await transferRows(plan, work);
 
     const memory = WITH_MEMORY ? await memoryRun(work, small, big) : { restingBeforeMb: NaN, runs: [] };
     const queue = WITH_QUEUE ? await queueRun(work) : [];

@@ -1,7 +1,4 @@
-import type { RealChromium } from '../../test/support/launchChromium.ts';
-
-// The CPU time Chromium spends on one piece of work, by kind of process (from /proc). Memory is not
-// measured here: under Playwright, DevTools keeps a record of every request (see memoryRuns.ts).
+// The CPU time Chromium spends on one piece of work, by kind of process (from /proc).
 
 export interface CpuSeconds {
   /** The renderer: the page and the app's worker. */
@@ -14,10 +11,13 @@ export interface CpuSeconds {
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-export async function timeCpu<T>(browser: RealChromium, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSeconds }> {
-  const before = await browser.cpuByType();
+export async function timeCpu<T>(
+  browser: { cpuByType(): Record<string, number> },
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuSeconds }> {
+  const before = browser.cpuByType();
   const result = await work();
-  const after = await browser.cpuByType();
+  const after = browser.cpuByType();
   const spent = (type: string) => (after[type] ?? 0) - (before[type] ?? 0);
   const renderer = spent('renderer');
   const browserS = spent('browser');

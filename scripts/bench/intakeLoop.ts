@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { E2E_DIST } from '../../test/support/paths.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { openPipePage } from '../../test/support/pipeChromium.ts';
-import { inPipePage, queueRun, until } from './memoryRuns.ts';
+import { inPipePage, queueRun, until } from './appRun.ts';
 import { makeSmallRun } from './sampleRuns.ts';
 
 // The reproduction of a hang of intake (files/store.ts openAccess): N runs of 2,000 small files queued

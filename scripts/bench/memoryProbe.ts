@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { E2E_DIST } from '../../test/support/paths.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { openPipePage } from '../../test/support/pipeChromium.ts';
-import { inPipePage, queueRun, syncOne, until } from './memoryRuns.ts';
+import { inPipePage, queueRun, syncQueued, until } from './appRun.ts';
 import { makeSmallRun } from './sampleRuns.ts';
 
 // While hunting what keeps Chromium's memory between runs: N runs of a few small files in one page
@@ -113,7 +113,7 @@ async function main() {
     }
     await inPipePage(
       page,
-      `await api.updateSettings({ paused: true, retentionHours: ${RETENTION_HOURS}, verifyMode: 'checksum' }); return 0;`,
+      `await api.updateSettings({ paused: true, retentionHours: ${RETENTION_HOURS}, verifyMode: '${process.env.VERIFY ?? 'checksum'}' }); return 0;`,
       null,
     );
     const measure = async (label: string) => {
@@ -159,7 +159,13 @@ async function main() {
       if (OPFS_ONLY) await inPipePage(page, OPFS_RUN, { run: i, files: FILES });
       else if (PICK_ONCE) await inPipePage(page, ADD_PICKED, `probe-${i}`);
       else if (INTAKE_ONLY) await queueRun(page, run.dir, `probe-${i}`);
-      else await syncOne(page, run.dir, `probe-${i}`);
+      else {
+        if (process.env.VIEW) await page.evaluate(`location.hash = '#/new'; 0`);
+        await queueRun(page, run.dir, `probe-${i}`);
+        if (process.env.VIEW) await page.evaluate(`location.hash = '${process.env.VIEW}'; 0`);
+        const t = await syncQueued(page, `probe-${i}`);
+        console.log(`run ${i} upload ${(t.uploadMs / 1000).toFixed(1)} s, verify ${(t.verifyMs / 1000).toFixed(1)} s`);
+      }
       await measure(`run ${i}`);
       await dump(`run ${i}`);
     }

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from '@playwright/test';
 import { FILE_CONCURRENCY } from '../../src/worker/sync/upload.ts';
-import type { RealChromium } from '../../test/support/launchChromium.ts';
+import type { PipePage } from '../../test/support/pipeChromium.ts';
 import { startProductionPath } from '../../test/support/productionPath.ts';
 import { type LinkProfile, LOOPBACK, startShapingProxy } from '../../test/support/shapingProxy.ts';
 import { E2E_DIST } from '../../test/support/paths.ts';
@@ -47,27 +46,30 @@ const NOT_RUN: ReferenceTimes = { uploadMs: NaN, verifyMs: NaN };
 /** The app's parallelism: curl runs this many processes, rclone this many transfers. */
 export const LANES = FILE_CONCURRENCY;
 
-export async function transferRows(browser: RealChromium, plan: TransferPlan, work: string): Promise<TransferRow[]> {
+export async function transferRows(plan: TransferPlan, work: string): Promise<TransferRow[]> {
   const prod = await startProductionPath(E2E_DIST, join(work, 'prod'));
   const proxy = await startShapingProxy(prod.origin);
   const rows: TransferRow[] = [];
-  let page: Page | null = null;
+  let page: PipePage | null = null;
+  let pageOrigin = '';
   try {
     await exec('curl', ['-sS', '-o', '/dev/null', '-X', 'MKCOL', `${prod.origin}/dav/ref/`]);
     for (const leg of plan.legs) {
       // Loopback goes straight to nginx; a shaped link through the proxy (its own origin, its own app).
       const origin = leg.link === LOOPBACK ? prod.origin : proxy.origin;
       proxy.setLink(leg.link);
-      if (!page || !page.url().startsWith(origin)) {
+      // One browser (and profile) per origin, as a tablet has the app from one address.
+      if (!page || pageOrigin !== origin) {
         await page?.close();
-        page = await browser.context.newPage();
-        await openApp(page, `${origin}/`);
+        page = null;
+        page = await openApp(join(work, `profile-${rows.length}`), `${origin}/`);
+        pageOrigin = origin;
       }
       for (const run of leg.runs) {
         const tag = `${run.kind}-${leg.link.rttMs}ms`;
         console.error(`bench: ${run.label}, ${leg.link.name}`);
         await exec('sync');
-        const watched = await timeCpu(browser, () => syncRun(page!, run.dir, `app-${tag}`));
+        const watched = await timeCpu(page, () => syncRun(page!, run.dir, `app-${tag}`));
         if (plan.appOnly) {
           rows.push({ run, link: leg.link, app: watched.result, cpu: watched.cpu, curl: NOT_RUN, rclone: NOT_RUN });
           continue;
@@ -87,7 +89,6 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
   }
   if (plan.embedded)
     await embeddedColumn(
-      browser,
       rows.filter((r) => r.link === LOOPBACK),
       work,
     );
@@ -95,18 +96,20 @@ export async function transferRows(browser: RealChromium, plan: TransferPlan, wo
 }
 
 /** The loopback runs again through the embedded path, the app alone. */
-async function embeddedColumn(browser: RealChromium, rows: TransferRow[], work: string): Promise<void> {
+async function embeddedColumn(rows: TransferRow[], work: string): Promise<void> {
   const app = await serveApp({ port: 0, davRoot: join(work, 'embedded-nas'), distDir: E2E_DIST });
-  const page = await browser.context.newPage();
   try {
-    await openApp(page, app.url);
-    for (const row of rows) {
-      console.error(`bench: ${row.run.label}, embedded path`);
-      await exec('sync');
-      row.embedded = await syncRun(page, row.run.dir, `embedded-${row.run.kind}`);
+    const page = await openApp(join(work, 'profile-embedded'), app.url);
+    try {
+      for (const row of rows) {
+        console.error(`bench: ${row.run.label}, embedded path`);
+        await exec('sync');
+        row.embedded = await syncRun(page, row.run.dir, `embedded-${row.run.kind}`);
+      }
+    } finally {
+      await page.close();
     }
   } finally {
-    await page.close();
     await app.stop();
   }
 }
