@@ -201,6 +201,8 @@ async function closeQueue(): Promise<void> {
   publisher = null;
   await engine?.stop();
   engine = null;
+  // The next owner may delete these runs: no pack of theirs stays open here.
+  await files.closeReaders();
   const closing = stores;
   stores = null;
   await closing?.queue.close();

@@ -38,9 +38,8 @@ function hexDigests(c: ChunkDigests): string[] {
 }
 
 async function storedFile(jobId: string, s: StoredFile): Promise<Written> {
-  const bytes = await (
-    await store.open(jobId, { seq: s.seq, size: s.size, rel_path: `f${s.seq}`, pack_offset: s.packOffset })
-  ).arrayBuffer();
+  const body = await store.open(jobId, { seq: s.seq, size: s.size, rel_path: `f${s.seq}`, pack_offset: s.packOffset });
+  const bytes = body instanceof Uint8Array ? body.buffer : await body.arrayBuffer();
   return {
     size: s.size,
     sha256: s.sha256,
@@ -155,6 +154,70 @@ const api = {
   },
 
   deleteRun: (jobId: string) => store.deleteRun(jobId),
+
+  /**
+   * A pack of `bodies`, each file then read back through the store at once, side by side (upload lanes
+   * read while others send); what each read gave, and whether the pack could then be opened for writing
+   * (which a read-only handle left open refuses) right away, after `closeReaders`, or within 5 s.
+   */
+  async packReads(jobId: string, bodies: Blob[], then: 'nothing' | 'closeReaders' | 'deleteRun') {
+    const pack = await store.openPack(jobId);
+    const stored: StoredFile[] = [];
+    for (const [seq, b] of bodies.entries()) stored.push(await pack.append(seq, b));
+    await pack.finish();
+    const files = stored.map((f) => ({ seq: f.seq, size: f.size, rel_path: `f${f.seq}`, pack_offset: f.packOffset }));
+    const reads = await Promise.all(files.map((f) => store.open(jobId, f)));
+    const kinds = reads.map((r) => (r instanceof Uint8Array ? 'bytes' : 'blob'));
+    const sha256s = await Promise.all(reads.map(async (r) => sha(r instanceof Uint8Array ? r.buffer : await r.arrayBuffer())));
+    if (then === 'closeReaders') await store.closeReaders();
+    if (then === 'deleteRun') {
+      await store.deleteRun(jobId);
+      const after = await store.open(jobId, files[0]).then(
+        () => 'read',
+        (err: Error) => err.name,
+      );
+      return { kinds, sha256s, foldersAfterDelete: await store.runIds(), readAfterDelete: after };
+    }
+    const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('runs')).getDirectoryHandle(jobId);
+    const writable = async () => {
+      try {
+        (await (await dir.getFileHandle('pack')).createSyncAccessHandle()).close();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const writableAtOnce = await writable();
+    const t0 = performance.now();
+    let writableWithin5s = writableAtOnce;
+    while (!writableWithin5s && performance.now() - t0 < 5_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      writableWithin5s = await writable();
+    }
+    await store.deleteRun(jobId);
+    return { kinds, sha256s, writableAtOnce, writableWithin5s };
+  },
+
+  /** A file of a pack read while something else holds the pack open for writing (no read-only handle can be had). */
+  async packReadWhileHeld(jobId: string, body: Blob) {
+    const pack = await store.openPack(jobId);
+    const s = await pack.append(0, body);
+    await pack.finish();
+    const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('runs')).getDirectoryHandle(jobId);
+    const held = await (await dir.getFileHandle('pack')).createSyncAccessHandle();
+    try {
+      const r = await store.open(jobId, { seq: 0, size: s.size, rel_path: 'f0', pack_offset: s.packOffset });
+      return {
+        kind: r instanceof Uint8Array ? 'bytes' : 'blob',
+        sha256: await sha(r instanceof Uint8Array ? r.buffer : await r.arrayBuffer()),
+      };
+    } catch (err) {
+      return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    } finally {
+      held.close();
+      await store.deleteRun(jobId);
+    }
+  },
 };
 
 export type HashProbe = typeof api;

@@ -105,3 +105,42 @@ test('a read-back stopped half-way reports no digest, and the streams beside it 
   const after = bytes(9 * MB, 10);
   expect(await probe.readBack(new Blob([after]), after.length)).toEqual({ sha256: await sha(after) });
 }, 60_000);
+
+test('a run\u2019s small files read from its pack for upload: each one\u2019s bytes, read side by side; the pack is let go after', async () => {
+  const data = [0, 1, 700, 20_000, MB, 4 * MB].map((n, i) => bytes(n, 300 + i));
+  const expected = await Promise.all(data.map(sha));
+  const left = await probe.packReads(
+    'pack-reads',
+    data.map((d) => new Blob([d])),
+    'nothing',
+  );
+  // While its uploads read it the pack stays open (read-only: it cannot be written), then it is let go.
+  expect(left).toEqual({ kinds: data.map(() => 'bytes'), sha256s: expected, writableAtOnce: false, writableWithin5s: true });
+  const closed = await probe.packReads(
+    'pack-reads-closed',
+    data.map((d) => new Blob([d])),
+    'closeReaders',
+  );
+  expect(closed).toEqual({ kinds: data.map(() => 'bytes'), sha256s: expected, writableAtOnce: true, writableWithin5s: true });
+}, 60_000);
+
+test('a run deleted while its pack is open for upload is deleted; a read after finds its files gone', async () => {
+  const data = [bytes(5_000, 1), bytes(9_000, 2)];
+  expect(
+    await probe.packReads(
+      'pack-deleted',
+      data.map((d) => new Blob([d])),
+      'deleteRun',
+    ),
+  ).toEqual({
+    kinds: ['bytes', 'bytes'],
+    sha256s: await Promise.all(data.map(sha)),
+    foldersAfterDelete: [],
+    readAfterDelete: 'LocalFileMissingError',
+  });
+});
+
+test('a pack held open for writing elsewhere is still read, another way', async () => {
+  const data = bytes(12_345, 9);
+  expect(await probe.packReadWhileHeld('pack-held', new Blob([data]))).toEqual({ kind: 'blob', sha256: await sha(data) });
+});

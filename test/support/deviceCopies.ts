@@ -12,7 +12,8 @@ export async function deviceCopies(root: string, jobId: string, files: readonly 
   return Promise.all(
     files.map(async (f) => {
       try {
-        const bytes = Buffer.from(await (await store.open(jobId, f)).arrayBuffer());
+        const body = await store.open(jobId, f);
+        const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array(await body.arrayBuffer()));
         return bytes.length === f.size ? bytes : null;
       } catch (err) {
         if (err instanceof LocalFileMissingError) return null;

@@ -52,7 +52,16 @@ export function createNodeFileStore(root: string): FileStore {
       if (!existsSync(path)) throw new LocalFileMissingError(file.rel_path);
       if (file.pack_offset === null) return openAsBlob(path);
       if (!packHolds(statSync(path).size, file)) throw new LocalFileMissingError(file.rel_path);
-      return (await openAsBlob(path)).slice(file.pack_offset, file.pack_offset + file.size);
+      // A small file's bytes, as the OPFS store reads them from its pack (files/packReaders.ts).
+      const bytes = new Uint8Array(file.size);
+      const handle = await open(path, 'r');
+      try {
+        const { bytesRead } = await handle.read(bytes, 0, file.size, file.pack_offset);
+        if (bytesRead !== file.size) throw new LocalFileMissingError(file.rel_path);
+      } finally {
+        await handle.close();
+      }
+      return bytes;
     },
     async deleteRun(jobId) {
       rmSync(join(root, jobId), { recursive: true, force: true });

@@ -3,6 +3,7 @@
 import { LocalFileMissingError, StorageFullError } from '../errors';
 import type { ChunkDigests } from '../hash/chunkDigests';
 import { createFileHashes } from '../hash/fileHashes';
+import { type PackReaders, createPackReaders } from './packReaders';
 import { type DeviceFile, PACK_NAME, packHolds, packPlaces } from './runPack';
 import { sourceChunks } from './sourceChunks';
 
@@ -37,8 +38,11 @@ export interface FileStore {
   write(jobId: string, seq: number, body: Blob, onProgress?: (bytes: number) => void): Promise<StoredFile>;
   /** Start the job's pack, for its small files. */
   openPack(jobId: string): Promise<PackWriter>;
-  /** The stored file as a Blob that streams from disk; LocalFileMissingError when it is gone or cut short. */
-  open(jobId: string, file: DeviceFile): Promise<Blob>;
+  /**
+   * The stored file: a Blob that streams from disk, or for a small file in a pack its bytes;
+   * LocalFileMissingError when it is gone or cut short.
+   */
+  open(jobId: string, file: DeviceFile): Promise<Blob | Uint8Array<ArrayBuffer>>;
   /** Delete the job's folder and everything in it (nothing when it is not there). */
   deleteRun(jobId: string): Promise<void>;
   /** The job ids that have a folder. */
@@ -52,15 +56,20 @@ interface FolderHandles {
   forget(jobId: string): void;
 }
 
-/** The browser's store; it keeps only the folder handles between calls. */
-export function createOpfsFileStore(): FileStore {
+/** The browser's store; it keeps the folder handles, and the packs being read, between calls. */
+export function createOpfsFileStore(): FileStore & { closeReaders(): Promise<void> } {
   const folders = createFolderHandles();
+  const readers = createPackReaders(openAccess);
   return {
     write: (jobId, seq, body, onProgress) => writeRunFile(folders, jobId, seq, body, onProgress),
     openPack: (jobId) => openPack(folders, jobId),
-    open: (jobId, file) => openRunFile(folders, jobId, file),
-    deleteRun: (jobId) => deleteRun(folders, jobId),
+    open: (jobId, file) => openRunFile(folders, readers, jobId, file),
+    deleteRun: async (jobId) => {
+      await readers.retire(jobId);
+      await deleteRun(folders, jobId);
+    },
     runIds: () => runIds(folders),
+    closeReaders: () => readers.closeAll(),
   };
 }
 
@@ -180,21 +189,34 @@ let opening: Promise<unknown> = Promise.resolve();
  * unanswered about once in 20,000 files (the file's lock free, the promise never settled): the intake
  * never ended. (Should anything else stall, intake.ts gives up after a minute without progress.)
  */
-function openAccess(handle: FileSystemFileHandle): Promise<FileSystemSyncAccessHandle> {
-  const open = opening.then(() => handle.createSyncAccessHandle());
+function openAccess(handle: FileSystemFileHandle | (() => Promise<FileSystemSyncAccessHandle>)): Promise<FileSystemSyncAccessHandle> {
+  const open = opening.then(() => (typeof handle === 'function' ? handle() : handle.createSyncAccessHandle()));
   opening = open.catch(() => undefined);
   return open;
 }
 
-async function openRunFile(folders: FolderHandles, jobId: string, file: DeviceFile): Promise<Blob> {
+async function openRunFile(
+  folders: FolderHandles,
+  readers: PackReaders,
+  jobId: string,
+  file: DeviceFile,
+): Promise<Blob | Uint8Array<ArrayBuffer>> {
   try {
     const dir = await folders.job(jobId, false);
     if (file.pack_offset === null) return await (await dir.getFileHandle(`f${file.seq}`)).getFile();
+    if (!packHolds(Number.MAX_SAFE_INTEGER, file)) throw new LocalFileMissingError(file.rel_path);
+    const bytes = await readers.read(jobId, () => dir.getFileHandle(PACK_NAME), file.pack_offset, file.size);
+    if (bytes) return bytes;
     const pack = await (await dir.getFileHandle(PACK_NAME)).getFile();
     if (!packHolds(pack.size, file)) throw new LocalFileMissingError(file.rel_path);
     return pack.slice(file.pack_offset, file.pack_offset + file.size);
   } catch (err) {
-    if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
+    // Gone, or cut short; InvalidStateError: its pack's handle was closed under the read (the run deleted).
+    if (err instanceof RangeError) throw new LocalFileMissingError(file.rel_path);
+    if (
+      err instanceof DOMException &&
+      (err.name === 'NotFoundError' || err.name === 'TypeMismatchError' || err.name === 'InvalidStateError')
+    ) {
       throw new LocalFileMissingError(file.rel_path);
     }
     throw err;

@@ -1,6 +1,6 @@
 // webdav/: the NAS over WebDAV, one file per operation (mkcol, put, move, propfind, get, delete), each
 // failure translated at this edge into a typed error. client.ts closes every operation over one context.
-import { type DavContext, type UploadFn, basicAuth } from './context';
+import { type DavContext, type UploadBody, type UploadFn, basicAuth } from './context';
 import type { DavPath } from './davPath';
 import { deleteResource } from './delete';
 import { getFile, getText } from './get';
@@ -36,7 +36,7 @@ export function createDavClient(options: DavOptions) {
     baseUrl: ctx.baseUrl,
     createCollections: (path: DavPath, existing = 0) => createCollections(ctx, path, existing),
     makeCollection: (path: DavPath) => makeCollection(ctx, path),
-    putFile: (path: DavPath, body: Blob, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
+    putFile: (path: DavPath, body: UploadBody, onProgress?: (sent: number) => void) => putFile(ctx, path, body, onProgress),
     moveFile: (from: DavPath, to: DavPath) => moveFile(ctx, from, to),
     /** Only onto this device's own file in `.exlab-sync/devices/`: it replaces what is there. */
     replaceDeviceReport: (deviceId: string) => replaceDeviceReport(ctx, deviceId),

@@ -1,13 +1,18 @@
 import { DavHttpError, NasRedirectError, NetworkError, ResponseTooLargeError, TimeoutError } from '../errors';
 import { TIMED_OUT, withinMs } from '../../shared/withinMs';
 
+/** What a PUT sends: a file on the device (streamed from disk), or a small file's bytes read from its pack. */
+export type UploadBody = Blob | Uint8Array<ArrayBuffer>;
+
+export const bodySize = (body: UploadBody): number => (body instanceof Uint8Array ? body.byteLength : body.size);
+
 /**
  * Sends one PUT body and resolves with the status; reports bytes sent as it goes. `followsRedirects`:
  * it cannot stop at a redirect (XHR), so putFile checks the URL with fetch first.
  */
 export type UploadFn = ((
   url: string,
-  body: Blob,
+  body: UploadBody,
   headers: Record<string, string>,
   onProgress: (bytesSent: number) => void,
   idleTimeoutMs: number,
@@ -28,7 +33,7 @@ export interface DavContext {
 
 export interface SendOptions {
   headers?: Record<string, string>;
-  body?: string | Blob;
+  body?: string | UploadBody;
   /** The statuses that mean success for this operation; any other becomes a DavHttpError ('any': none). */
   ok: readonly number[] | 'any';
   /** How long the answer may take to begin, when longer than the idle timeout (a body to send first). */

@@ -1,5 +1,5 @@
 import { DavHttpError } from '../errors';
-import { type DavContext, retryDroppedConnection, send } from './context';
+import { type DavContext, type UploadBody, bodySize, retryDroppedConnection, send } from './context';
 import { type DavPath, davUrl } from './davPath';
 
 /**
@@ -15,15 +15,16 @@ const SLOWEST_BYTES_PER_MS = 8;
 export async function putFile(
   ctx: DavContext,
   path: DavPath,
-  body: Blob,
+  body: UploadBody,
   onProgress: (bytesSent: number) => void = () => undefined,
 ): Promise<void> {
   const url = davUrl(ctx.baseUrl, path);
   const contentType = { 'Content-Type': 'application/octet-stream' };
-  if (body.size <= FETCH_PUT_MAX_BYTES) {
-    const timeoutMs = ctx.idleTimeoutMs + body.size / SLOWEST_BYTES_PER_MS;
+  const size = bodySize(body);
+  if (size <= FETCH_PUT_MAX_BYTES) {
+    const timeoutMs = ctx.idleTimeoutMs + size / SLOWEST_BYTES_PER_MS;
     await send(ctx, 'PUT', url, { headers: contentType, body, ok: [200, 201, 204], timeoutMs });
-    onProgress(body.size);
+    onProgress(size);
     return;
   }
   // XHR follows a 307/308 by itself, sending the body again, and the Authorization header too when the

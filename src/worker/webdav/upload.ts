@@ -1,6 +1,6 @@
 import { NasRedirectError, NetworkError, TimeoutError } from '../errors';
 import { sameUrl } from '../../shared/nasUrl';
-import type { UploadFn } from './context';
+import { type UploadFn, bodySize } from './context';
 import { linkAbort } from './linkAbort';
 
 /**
@@ -56,7 +56,7 @@ export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idle
   signal?.throwIfAborted();
   const abort = new AbortController();
   const unlink = linkAbort(signal, abort);
-  const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, body.size / 1000));
+  const timer = setTimeout(() => abort.abort(), Math.max(idleTimeoutMs, bodySize(body) / 1000));
   try {
     const res = await fetch(url, { method: 'PUT', body, headers, signal: abort.signal, redirect: 'manual' });
     await res.body?.cancel().catch(() => undefined);
@@ -64,7 +64,7 @@ export const fetchUpload: UploadFn = async (url, body, headers, onProgress, idle
       const location = res.headers.get('location');
       throw new NasRedirectError('PUT', res.status, url, location ? new URL(location, url).href : null);
     }
-    onProgress(body.size);
+    onProgress(bodySize(body));
     return res.status;
   } catch (err) {
     if (err instanceof NasRedirectError) throw err;
