@@ -3,9 +3,10 @@
 import { LocalFileMissingError, StorageFullError } from '../errors';
 import type { ChunkDigests } from '../hash/chunkDigests';
 import { createFileHashes } from '../hash/fileHashes';
-import { type PackReaders, createPackReaders } from './packReaders';
+import { PackCutShortError, type PackReaders, createPackReaders } from './packReaders';
 import { type DeviceFile, PACK_NAME, packHolds, packPlaces } from './runPack';
 import { sourceChunks } from './sourceChunks';
+import { withinMs } from '../../shared/withinMs';
 
 // The run files kept on the device, in OPFS under runs/<job id>/: a big file as f<seq>, the small ones
 // side by side in `pack` (runPack.ts); named by the job id and a sequence number, never by user text.
@@ -64,10 +65,7 @@ export function createOpfsFileStore(): FileStore & { closeReaders(): Promise<voi
     write: (jobId, seq, body, onProgress) => writeRunFile(folders, jobId, seq, body, onProgress),
     openPack: (jobId) => openPack(folders, jobId),
     open: (jobId, file) => openRunFile(folders, readers, jobId, file),
-    deleteRun: async (jobId) => {
-      await readers.retire(jobId);
-      await deleteRun(folders, jobId);
-    },
+    deleteRun: (jobId) => readers.whileDeleting(jobId, () => deleteRun(folders, jobId)),
     runIds: () => runIds(folders),
     closeReaders: () => readers.closeAll(),
   };
@@ -184,6 +182,9 @@ function asStorageFull(err: unknown, bytes: number): unknown {
 
 let opening: Promise<unknown> = Promise.resolve();
 
+/** How long the next open waits for one that has not answered: one that never does holds up no other. */
+const OPEN_WAIT_MS = 5_000;
+
 /**
  * One createSyncAccessHandle at a time. With four in flight at once, Chromium left one of them
  * unanswered about once in 20,000 files (the file's lock free, the promise never settled): the intake
@@ -191,7 +192,10 @@ let opening: Promise<unknown> = Promise.resolve();
  */
 function openAccess(handle: FileSystemFileHandle | (() => Promise<FileSystemSyncAccessHandle>)): Promise<FileSystemSyncAccessHandle> {
   const open = opening.then(() => (typeof handle === 'function' ? handle() : handle.createSyncAccessHandle()));
-  opening = open.catch(() => undefined);
+  opening = withinMs(
+    open.catch(() => undefined),
+    OPEN_WAIT_MS,
+  );
   return open;
 }
 
@@ -211,12 +215,10 @@ async function openRunFile(
     if (!packHolds(pack.size, file)) throw new LocalFileMissingError(file.rel_path);
     return pack.slice(file.pack_offset, file.pack_offset + file.size);
   } catch (err) {
-    // Gone, or cut short; InvalidStateError: its pack's handle was closed under the read (the run deleted).
-    if (err instanceof RangeError) throw new LocalFileMissingError(file.rel_path);
-    if (
-      err instanceof DOMException &&
-      (err.name === 'NotFoundError' || err.name === 'TypeMismatchError' || err.name === 'InvalidStateError')
-    ) {
+    // Gone, or cut short. Any other failure of a read (InvalidStateError: "Failed to read the content") is
+    // not a missing file: the job is tried again.
+    if (err instanceof PackCutShortError) throw new LocalFileMissingError(file.rel_path);
+    if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) {
       throw new LocalFileMissingError(file.rel_path);
     }
     throw err;
