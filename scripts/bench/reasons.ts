@@ -107,7 +107,9 @@ function memoryReason(memory: MemoryReport): string[] {
     '  renderer on some runs, garbage of the fetch body stream inside Blink, gone after a collection. Between',
     "  runs: Chromium's own bookkeeping of every OPFS file created (about 0.7 MB per 200 files in the browser",
     "  process, reproduced with no app code; a run's small files now share one OPFS file) and about 1 MB a run of",
-    '  live malloc objects in the renderer.',
+    "  live malloc objects in the renderer. The 2,000-file run's growth comes with its upload (4,000 requests of",
+    "  the worker): verify by size, a view that draws nothing and intake alone do not give it, and SQLite's",
+    '  WebAssembly memory stays at 8 MB (docs/memory-findings.md).',
     ...trend,
   ];
 }
