@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -149,5 +149,40 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
     for (const b of browsers) await b.close().catch(() => undefined);
     for (const p of profiles) rmSync(p, { recursive: true, force: true });
     rmSync(labRoot, { recursive: true, force: true });
+  }
+});
+
+test("another tablet's file where this device's own should be (a copied browser profile): it is not replaced, and the Lab view says why", async ({
+  page,
+  baseURL,
+}) => {
+  const folder = `${LAB}-same-id`;
+  const root = join(E2E_NAS_ROOT, folder);
+  mkdirSync(root, { recursive: true });
+  try {
+    await openApp(page, baseURL, { paused: true });
+    const moved = await page.evaluate(async (folder) => {
+      const api = (globalThis as any).exlabApi;
+      return api.updateSettings({ nasUrl: `${(await api.getSettings()).value.nasUrl}${folder}/` });
+    }, folder);
+    expect(moved.ok).toBe(true);
+    const id = await deviceId(page);
+    const file = join(root, '.exlab-sync', 'devices', `${id}.json`);
+    await showView(page, 'Lab');
+    await expect(page.getByTestId('lab-device')).toHaveCount(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).deviceId).toBe(id);
+    await expect(page.getByTestId('lab-own-file-problem')).toHaveCount(0);
+
+    // A second tablet with this device's id writes its own file there.
+    const theirs = `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), deviceName: 'copied tablet' }, null, 2)}\n`;
+    writeFileSync(file, theirs);
+    await page.getByRole('button', { name: 'Read again' }).click();
+    await expect(page.getByTestId('lab-own-file-problem')).toHaveText(
+      /^This device's state could not be written to the NAS: .*written by another device .*two devices share this device's id.*install the app afresh on one of them/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+    await expect(page.getByTestId('lab-device-name')).toHaveText(/^copied tablet/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

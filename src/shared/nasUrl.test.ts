@@ -61,3 +61,16 @@ test('a URL that is not a web address, or of another scheme, is told so and what
   expect(ftp).toMatch(/uses ftp:, which is not supported.*WebDAV.*https:\/\/nas\.lab\/runs\//);
   expect(nasUrlProblem('file:///etc/')).toMatch(/uses file:, which is not supported/);
 });
+
+test("a NAS URL into the app's own .exlab-sync folder is refused: runs there could sit where a device's state file is replaced", () => {
+  for (const inside of [
+    'https://nas/dav/.exlab-sync/devices/',
+    'https://nas/dav/.EXLAB-SYNC/',
+    'https://nas/dav/%2Eexlab-sync/devices',
+    'http://127.0.0.1:8080/.exlab-sync./x/',
+  ]) {
+    expect(nasUrlProblem(inside), inside).toMatch(/must not point into the app's own "\.exlab-sync" folder/);
+  }
+  expect(nasUrlProblem('https://nas/dav/.exlab-sync-notes/')).toBeNull();
+  expect(nasUrlProblem('https://nas/dav/exlab-sync/')).toBeNull();
+});

@@ -1,5 +1,6 @@
 // The NAS URL: what may be used, the one form it is stored and compared in, and whether what crosses the
 // network to it is encrypted. Pure: the app's own origin is passed in.
+import { LAB_FOLDER } from './nasNames';
 
 /**
  * The rule for http:// (nothing encrypted: the password and the runs cross the network readable):
@@ -34,6 +35,9 @@ export function nasUrlProblem(typed: string, appOrigin?: string): string | null 
   if (/(^|\/)\.\.?(\/|$)/.test(typedPath) || /(^|\/)(%2e|\.){1,2}(\/|$)/i.test(typedPath) || /%2e%2e/i.test(typedPath)) {
     return 'The NAS URL must not contain "." or ".." folders.';
   }
+  if (url.pathname.split('/').some(isLabFolder)) {
+    return `The NAS URL must not point into the app's own "${LAB_FOLDER}" folder, where each device keeps its state file; enter the folder the runs go to, for example https://nas.example.org/dav/runs/`;
+  }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     if (!isLocalNetwork(url.hostname)) return `The NAS URL ${url.host} is not on the local network. ${HTTP_RULE}`;
     if (appOrigin?.startsWith('https:')) {
@@ -41,6 +45,21 @@ export function nasUrlProblem(typed: string, appOrigin?: string): string | null 
     }
   }
   return null;
+}
+
+/**
+ * A path segment naming the app's own folder, as a NAS would take it: decoded, in any case, with the
+ * trailing dots and spaces a Windows-backed share drops (as nasPath.ts safeSegment compares it). Runs
+ * below it could be named like a device's state file, which that device's MOVE replaces.
+ */
+function isLabFolder(segment: string): boolean {
+  let name = segment;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    // Not valid percent-encoding: compared as it is.
+  }
+  return name.replace(/[. ]+$/, '').toLowerCase() === LAB_FOLDER;
 }
 
 /**

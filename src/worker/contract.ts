@@ -38,6 +38,11 @@ export interface LabView {
   rows: LabRow[];
   /** Why the NAS could not be read now (the rows are then the last copy), or null. */
   unreachable: string | null;
+  /**
+   * Why this device's own file could not be written just now while the folder could be read (another
+   * device's file where its own should be: two tablets share an id), or null.
+   */
+  ownFileProblem: string | null;
 }
 
 /** Who holds the database: this tab's worker, another tab (we wait and take over), or nobody yet. */

@@ -249,6 +249,7 @@ const deps: ApiDeps = {
     return next;
   },
   publishNow: async () => (publisher ? publisher.publishNow() : false),
+  publishProblem: () => publisher?.lastError ?? null,
   // Only the e2e build can move the clock (its test hooks); the shipped one has no way to.
   shiftClock:
     import.meta.env.MODE === 'e2e'

@@ -50,6 +50,13 @@ export function LabPage() {
                   : `${v().unreachable} No copy has been read yet.`
                 : `Read from the NAS at ${formatTime(v().readAt)}.`}
             </p>
+            <Show when={v().ownFileProblem}>
+              {(problem) => (
+                <p class="banner banner-warn" role="alert" data-testid="lab-own-file-problem">
+                  This device's state could not be written to the NAS: {problem()}
+                </p>
+              )}
+            </Show>
             <ul class="lab-devices" data-testid="lab-devices">
               <For each={v().rows} fallback={<li class="empty">No device has written its state to this NAS yet.</li>}>
                 {(row) => <LabDeviceRow row={row} nowMs={nowMs()} ownId={store.device.identity()?.id ?? null} />}

@@ -35,6 +35,8 @@ export interface ApiDeps {
   renameDevice?: (name: string) => Promise<DeviceIdentity>;
   /** Write this device's file to the NAS now, when online; never throws. */
   publishNow?: () => Promise<boolean>;
+  /** Why the last write of this device's file failed (NasConflictError: another device's file there), or null. */
+  publishProblem?: () => string | null;
   /** Move the worker's clock (e2e build only, through its test hooks). */
   shiftClock?: (ms: number) => void;
 }

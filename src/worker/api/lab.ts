@@ -21,21 +21,29 @@ export async function setDeviceName(deps: ApiDeps, name: string): Promise<Result
 
 /**
  * This device's file is written first (so its own row is current), then the devices folder is read. A
- * NAS that cannot be read gives the last copy read, saying since when and why.
+ * NAS that cannot be read gives the last copy read, saying since when and why; one that can be read but
+ * would not take this device's file (another device's file there) says so above the rows.
  */
 export async function lab(deps: ApiDeps): Promise<Result<LabView>> {
   return withQueue(deps, async (stores) => {
-    await deps.publishNow?.();
+    const current = (await deps.publishNow?.()) ?? true;
     const now = deps.now();
     try {
       const entries = await readDevicesFolder(deps.dav(deps.settings()));
       const readAt = new Date(now).toISOString();
       await stores.labCache.put({ readAt, entries });
-      return { now: readAt, readAt, rows: labRows(entries, now), unreachable: null };
+      const ownFileProblem = current ? null : (deps.publishProblem?.() ?? null);
+      return { now: readAt, readAt, rows: labRows(entries, now), unreachable: null, ownFileProblem };
     } catch (err) {
       const copy = await stores.labCache.get();
       const unreachable = `The NAS could not be read (${err instanceof Error ? err.message : String(err)}).`;
-      return { now: new Date(now).toISOString(), readAt: copy?.readAt ?? null, rows: labRows(copy?.entries ?? [], now), unreachable };
+      return {
+        now: new Date(now).toISOString(),
+        readAt: copy?.readAt ?? null,
+        rows: labRows(copy?.entries ?? [], now),
+        unreachable,
+        ownFileProblem: null,
+      };
     }
   });
 }
