@@ -4,7 +4,8 @@
 /** Every failure code the engine or an operator writes, with its plain reason. */
 export const FAILURE_REASONS = {
   auth: 'Wrong NAS user or password. Fix them in Settings, then Retry.',
-  local_file_vanished: 'A file of this run is gone from the device. It cannot be synced; discard the run and add it again.',
+  local_file_vanished:
+    'A file of this run is gone from the device, or its device copy is damaged. It cannot be synced as it is: queue the run again from the instrument, and discard this one once the new one is verified.',
   nas_full: 'The NAS is full. Ask the NAS administrator to free space, then Retry.',
   nas_unreachable: 'The NAS could not be reached. Check the network and the NAS URL in Settings.',
   connection_lost: 'The connection to the NAS broke during the upload. Retry when the network is steady.',

@@ -194,11 +194,14 @@ export class NoFilesError extends Error {
   override name = 'NoFilesError';
 }
 
-/** A run file is no longer on the device. */
+/** A run file is no longer on the device, or its device copy is not what was picked (`detail` says). */
 export class LocalFileMissingError extends Error {
   override name = 'LocalFileMissingError';
-  constructor(readonly relPath: string) {
-    super(`local_file_vanished: ${relPath}`);
+  constructor(
+    readonly relPath: string,
+    readonly detail: string | null = null,
+  ) {
+    super(`local_file_vanished: ${relPath}${detail ? ` (${detail})` : ''}`);
   }
 }
 

@@ -102,6 +102,14 @@ test('the migration that adds pack offsets keeps every row, leaves old files at 
 const damaged = [
   { what: 'a negative offset', files: [1000, 1000], row: 1, offset: -2000 },
   { what: 'a big file said to be in the pack', files: [3 * 1024 * 1024, 3 * 1024 * 1024, CHUNK_BYTES + 1], row: 2, offset: 0 },
+  // In the pack, at another file of the same size: the bytes read are checked against the file's SHA-256.
+  {
+    what: "an offset inside the pack, at another file's bytes",
+    files: [1000, 1000],
+    row: 1,
+    offset: 0,
+    detail: 'its device copy does not hold the bytes that were picked',
+  },
 ];
 for (const d of damaged) {
   test(`a row with ${d.what} sends no other file's bytes: local_file_vanished, the device copy kept`, async () => {
@@ -118,7 +126,37 @@ for (const d of damaged) {
     const onNas = join(rig.davRoot, settled.nas_path!, lost.relPath);
     // Nothing but this file's own bytes under its name, and the device copy stays.
     if (existsSync(onNas)) expect(sha(readFileSync(onNas))).toBe(sha(lost.bytes));
-    expect(settled).toMatchObject({ state: 'failed', last_error: `local_file_vanished: ${lost.relPath}`, attempts: 0 });
+    const why = d.detail ? ` (${d.detail})` : '';
+    expect(settled).toMatchObject({ state: 'failed', last_error: `local_file_vanished: ${lost.relPath}${why}`, attempts: 0 });
     expect(existsSync(join(rig.localRoot, job.id))).toBe(true);
   });
 }
+
+// The same damage in a run taken in before packs: rows naming each other's f<seq> (each with its own size
+// and SHA-256). A small file of its own is checked as a packed one is (provenBody.ts).
+test("a run taken in before packs whose rows name each other's device file sends neither: local_file_vanished, the device copy kept", async () => {
+  rig = await createRig({ verifyMode: 'size', cleanupCheck: 'size' });
+  const files = [
+    { relPath: 'a.csv', bytes: randomBytes(3000) },
+    { relPath: 'b.csv', bytes: randomBytes(3000) },
+  ];
+  const store = createNodeFileStore(rig.localRoot);
+  const jobId = crypto.randomUUID();
+  const stored = [];
+  for (const [seq, f] of files.entries()) stored.push(await store.write(jobId, seq, new Blob([f.bytes])));
+  const job = await rig.stores.runFiles.insertRun(
+    { jobId, runPath: `/intake/${jobId}`, equipmentId: 'hplc-01', nasPath: 'hplc-01/swapped' },
+    stored.map((s, i) => ({ seq: 1 - s.seq, rel_path: files[i].relPath, size: s.size, sha256: s.sha256 })),
+  );
+  rig.engine.start();
+  const settled = await rig.waitFor(job.id, (j) => j.state === 'failed' || j.state === 'cleaned', 'FAILED or CLEANED');
+  for (const f of files) {
+    const onNas = join(rig.davRoot, 'hplc-01/swapped', f.relPath);
+    if (existsSync(onNas)) expect(sha(readFileSync(onNas)), `${f.relPath} on the NAS`).toBe(sha(f.bytes));
+  }
+  expect(settled).toMatchObject({
+    state: 'failed',
+    last_error: expect.stringMatching(/^local_file_vanished: [ab]\.csv \(its device copy does not hold/),
+  });
+  expect(existsSync(join(rig.localRoot, job.id))).toBe(true);
+});

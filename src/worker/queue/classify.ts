@@ -47,7 +47,9 @@ export function classify(err: unknown): Failure {
   if (err instanceof NasConflictError) return { kind: 'conflict', code: 'nas_conflict', message: err.message };
   if (err instanceof NameRefusedError) return { kind: 'fatal', code: 'nas_name_refused', message: err.message };
   if (err instanceof NoFilesError) return { kind: 'fatal', code: 'no_files', message: err.message };
-  if (err instanceof LocalFileMissingError) return { kind: 'local-missing', code: 'local_file_vanished', message: err.relPath };
+  if (err instanceof LocalFileMissingError) {
+    return { kind: 'local-missing', code: 'local_file_vanished', message: err.detail ? `${err.relPath} (${err.detail})` : err.relPath };
+  }
   if (err instanceof VerifyMismatchError) return { kind: 'transient', code: 'verify_mismatch', message: err.message };
   if (err instanceof DavProtocolError) return { kind: 'transient', code: 'nas_protocol', message: err.message };
   return { kind: 'transient', code: 'internal', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };

@@ -4,6 +4,7 @@ import { fileTempName } from '../../shared/nasNames';
 import { relPathSegments } from '../../shared/nasPath';
 import type { DavClient } from '../webdav/client';
 import type { SyncContext } from './deps';
+import { checkedBeforeSending, provenSmallBody } from '../files/provenBody';
 import { markFileUploaded } from './jobs';
 import { nasFileMatches } from './readBack';
 import type { UploadProgress } from './upload';
@@ -31,7 +32,8 @@ export async function sendFile(t: Transfer, file: RunFile): Promise<void> {
   const segments = relPathSegments(file.rel_path);
   const dir = [...t.folder, ...segments.slice(0, -1)];
   if (segments.length > 1) await t.ensureFolder(dir);
-  const body = await t.ctx.deps.files.open(t.jobId, file);
+  const opened = await t.ctx.deps.files.open(t.jobId, file);
+  const body = checkedBeforeSending(file) ? await provenSmallBody(file, opened) : opened;
   const temp = [...dir, fileTempName(t.jobId, file.seq)];
   const final = [...t.folder, ...segments];
   await t.dav.putFile(temp, body, (sent) => t.progress.sending(file.seq, sent));
