@@ -39,6 +39,15 @@ async function addRun(page: Page, runName: string, text: string): Promise<string
   return res.value.id;
 }
 
+/** The tablet syncs to `folder` below the shared NAS root from now on. */
+async function useNasFolder(page: Page, folder: string): Promise<void> {
+  const moved = await page.evaluate(async (folder) => {
+    const api = (globalThis as any).exlabApi;
+    return api.updateSettings({ nasUrl: `${(await api.getSettings()).value.nasUrl}${folder}/` });
+  }, folder);
+  expect(moved.ok).toBe(true);
+}
+
 const stateOf = (page: Page, id: string) => page.evaluate(async (jobId) => (await (globalThis as any).exlabApi.get(jobId)).value.state, id);
 const deviceId = async (page: Page) => (await page.evaluate(() => (globalThis as any).exlabApi.device())).value.id as string;
 const labRow = (page: Page, name: string) =>
@@ -58,11 +67,7 @@ test('two tablets on one NAS: each publishes, the Lab view on either lists both,
       browsers.push(chromium);
       const page = await chromium.context.newPage();
       await openApp(page, baseURL, { paused: true });
-      const moved = await page.evaluate(async (folder) => {
-        const api = (globalThis as any).exlabApi;
-        return api.updateSettings({ nasUrl: `${(await api.getSettings()).value.nasUrl}${folder}/` });
-      }, LAB);
-      expect(moved.ok).toBe(true);
+      await useNasFolder(page, LAB);
       pages.push(page);
     }
     const [a, b] = pages;
@@ -161,11 +166,7 @@ test("another tablet's file where this device's own should be (a copied browser 
   mkdirSync(root, { recursive: true });
   try {
     await openApp(page, baseURL, { paused: true });
-    const moved = await page.evaluate(async (folder) => {
-      const api = (globalThis as any).exlabApi;
-      return api.updateSettings({ nasUrl: `${(await api.getSettings()).value.nasUrl}${folder}/` });
-    }, folder);
-    expect(moved.ok).toBe(true);
+    await useNasFolder(page, folder);
     const id = await deviceId(page);
     const file = join(root, '.exlab-sync', 'devices', `${id}.json`);
     await showView(page, 'Lab');

@@ -20,6 +20,21 @@ afterEach(async () => {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * A run as the version before packs stored it: every file of its own (f<seq>), rows without pack_offset;
+ * `rowSeq` gives the seq each file's row names (a damaged row names another file's).
+ */
+async function runBeforePacks(rig: Rig, files: { relPath: string; bytes: Uint8Array }[], nasPath: string, rowSeq = (seq: number) => seq) {
+  const store = createNodeFileStore(rig.localRoot);
+  const jobId = crypto.randomUUID();
+  const stored = [];
+  for (const [seq, f] of files.entries()) stored.push(await store.write(jobId, seq, new Blob([new Uint8Array(f.bytes)])));
+  return rig.stores.runFiles.insertRun(
+    { jobId, runPath: `/intake/${jobId}`, equipmentId: 'hplc-01', nasPath },
+    stored.map((s, i) => ({ seq: rowSeq(s.seq), rel_path: files[i].relPath, size: s.size, sha256: s.sha256 })),
+  );
+}
+
 test('intake keeps small files side by side in one pack, a big one on its own, every byte where the row says', async () => {
   rig = await createRig({ paused: true });
   const files = [
@@ -65,15 +80,7 @@ test('a run taken in before packs (each file as f<seq>, no pack offset) goes to 
     { relPath: 'old-1.csv', bytes: randomBytes(3000) },
     { relPath: 'old-2.csv', bytes: randomBytes(10) },
   ];
-  // As the version before stored a run: every file of its own, rows without pack_offset.
-  const store = createNodeFileStore(rig.localRoot);
-  const jobId = crypto.randomUUID();
-  const stored = [];
-  for (const [seq, f] of files.entries()) stored.push(await store.write(jobId, seq, new Blob([f.bytes])));
-  const job = await rig.stores.runFiles.insertRun(
-    { jobId, runPath: `/intake/${jobId}`, equipmentId: 'hplc-01', nasPath: 'hplc-01/old-run' },
-    stored.map((s, i) => ({ seq: s.seq, rel_path: files[i].relPath, size: s.size, sha256: s.sha256 })),
-  );
+  const job = await runBeforePacks(rig, files, 'hplc-01/old-run');
   expect((await rig.stores.runFiles.listFiles(job.id)).map((r) => r.pack_offset)).toEqual([null, null]);
   rig.engine.start();
   await rig.waitFor(job.id, (j) => j.state === 'cleaned', 'CLEANED');
@@ -140,14 +147,8 @@ test("a run taken in before packs whose rows name each other's device file sends
     { relPath: 'a.csv', bytes: randomBytes(3000) },
     { relPath: 'b.csv', bytes: randomBytes(3000) },
   ];
-  const store = createNodeFileStore(rig.localRoot);
-  const jobId = crypto.randomUUID();
-  const stored = [];
-  for (const [seq, f] of files.entries()) stored.push(await store.write(jobId, seq, new Blob([f.bytes])));
-  const job = await rig.stores.runFiles.insertRun(
-    { jobId, runPath: `/intake/${jobId}`, equipmentId: 'hplc-01', nasPath: 'hplc-01/swapped' },
-    stored.map((s, i) => ({ seq: 1 - s.seq, rel_path: files[i].relPath, size: s.size, sha256: s.sha256 })),
-  );
+  // Each row names the other file's f<seq>.
+  const job = await runBeforePacks(rig, files, 'hplc-01/swapped', (seq) => 1 - seq);
   rig.engine.start();
   const settled = await rig.waitFor(job.id, (j) => j.state === 'failed' || j.state === 'cleaned', 'FAILED or CLEANED');
   for (const f of files) {
