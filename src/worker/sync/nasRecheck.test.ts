@@ -155,7 +155,10 @@ test('killed between a MOVE and the write that records it: the run resumes, find
   await r.engine.stop();
   const stopped = await r.queue.getById(job.id);
   expect(stopped?.state).toBe('running');
-  expect((await r.stores.runFiles.listFiles(job.id)).every((f) => f.uploaded_at === null)).toBe(true);
+  // a.csv's MOVE is done on the NAS and not recorded. b.csv goes in another lane at the same time: its MOVE
+  // may or may not have been answered and recorded before the stop (asserting it unrecorded failed 2 runs in 20).
+  const recorded = await r.stores.runFiles.listFiles(job.id);
+  expect(recorded.find((f) => f.rel_path === 'a.csv')).toMatchObject({ uploaded_at: null });
   // What start-up replay (SyncQueue.init) does to a job left RUNNING.
   await r.queue.transition(job.id, 'queued');
   r.engine.start();
