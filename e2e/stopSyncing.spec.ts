@@ -65,9 +65,19 @@ test('Stop syncing during a 200 MB upload: FAILED with the reason a minute later
   await openJob(page, jobRowByName(page, 'stop run'));
   await page.getByText('Record a failure or stop syncing').click();
   await api(page, 'return api.updateSettings({ paused: false });');
-  // The big file is on its way: its PUT has reached the NAS.
+  // The big file is on its way: its PUT has reached the NAS. The small one, sent beside it, is on the NAS
+  // under its name: its PUT and MOVE go in another lane at the same time, and under the big body's load its
+  // MOVE came 90 ms after the big PUT once, which a Stop pressed at once raced (a MOVE sent before the stop
+  // reached the worker, logged after the press).
+  const smallMoved = (r: { method: string; line: string }) => r.method === 'MOVE' && r.line.endsWith('/notes.txt');
   await expect
-    .poll(() => readDavLog(E2E_NAS_LOG).some((r) => r.method === 'PUT' && r.path.endsWith(bigTemp)), { timeout: 60_000, intervals: [20] })
+    .poll(
+      () => {
+        const log = readDavLog(E2E_NAS_LOG);
+        return log.some((r) => r.method === 'PUT' && r.path.endsWith(bigTemp)) && log.some((r) => forJob(r.path) && smallMoved(r));
+      },
+      { timeout: 60_000, intervals: [20] },
+    )
     .toBe(true);
 
   const form = page.getByRole('form', { name: 'Record a failure or stop syncing' });
