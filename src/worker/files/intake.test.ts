@@ -1,9 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openAsBlob, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createRig, type Rig } from '../../../test/support/engineRig';
 import { CHUNK_BYTES } from './sourceChunks';
 import { deviceCopies } from '../../../test/support/deviceCopies';
+import { createNodeFileStore } from '../../../test/support/nodeFileStore';
+import { intakeRun } from './intake';
+import type { FileStore } from './store';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 // Intake against the Node file store and the real WASM SQLite of the engine's rig: a refused run leaves
 // no job and no file behind.
@@ -161,4 +167,47 @@ test('a copy that stalled and wakes up while a retry of the same run is being ke
   expect(await retryFiles()).toEqual(sizes);
   expect((await r.queue.listAll()).map((j) => j.id)).toEqual([retry.id]);
   expect(stored.map((f) => [f.rel_path, f.size])).toEqual([['slow.bin', 2 * CHUNK_BYTES], ...later.map((f) => [f.relPath, 100_000])]);
+});
+
+// Small files go into the run's pack side by side (a read of each picked file is a round trip to the
+// browser process); a file of its own opens an OPFS file, and those stay one at a time (intake.ts).
+test('small files are taken in several at once, files of their own one at a time; every byte lands where its row says', async () => {
+  rig = await createRig({ paused: true });
+  const store = createNodeFileStore(rig.localRoot);
+  const inFlight = { appends: 0, writes: 0, maxAppends: 0, maxWrites: 0 };
+  const counted = async <T>(kind: 'appends' | 'writes', work: () => Promise<T>): Promise<T> => {
+    const max = kind === 'appends' ? 'maxAppends' : 'maxWrites';
+    inFlight[kind]++;
+    inFlight[max] = Math.max(inFlight[max], inFlight[kind]);
+    try {
+      return await work();
+    } finally {
+      inFlight[kind]--;
+    }
+  };
+  const files: FileStore = {
+    ...store,
+    write: (jobId, seq, body, onProgress) => counted('writes', () => store.write(jobId, seq, body, onProgress)),
+    openPack: async (jobId) => {
+      const pack = await store.openPack(jobId);
+      return { ...pack, append: (seq, body, onProgress) => counted('appends', () => pack.append(seq, body, onProgress)) };
+    },
+  };
+  const picked = Array.from({ length: 40 }, (_, i) => ({
+    relPath: `f${i}.bin`,
+    bytes: randomBytes(i % 10 === 3 ? CHUNK_BYTES + 1000 * i : 1000 + 37 * i),
+  }));
+  const job = await intakeRun(
+    { runFiles: rig.stores.runFiles, files, settings: rig.settings, now: rig.clock.now(), freeBytes: async () => null },
+    {
+      equipmentId: 'hplc-01',
+      runName: 'mixed',
+      files: picked.map((f) => ({ relPath: f.relPath, body: new Blob([new Uint8Array(f.bytes)]) })),
+    },
+  );
+  expect(inFlight.maxWrites).toBe(1);
+  expect(inFlight.maxAppends).toBeGreaterThan(1);
+  const rows = await rig.stores.runFiles.listFiles(job.id);
+  const copies = await deviceCopies(rig.localRoot, job.id, rows);
+  expect(rows.map((r, i) => [r.rel_path, copies[i] && sha(copies[i])])).toEqual(picked.map((f) => [f.relPath, sha(f.bytes)]));
 });

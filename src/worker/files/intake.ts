@@ -40,11 +40,13 @@ const STALL_MS = 60_000;
 /** Picked files checked at once for a change since they were picked (each is a file opened by the browser). */
 const CHECK_LANES = 8;
 /**
- * Files written into OPFS at once. Four at once took 2,000 small files in about half the time, but with
- * OPFS files open side by side in one origin Chromium now and then left a request unanswered (an intake
- * and a browser test hung; files/store.ts openAccess): one at a time until that is understood.
+ * Files taken in at once. A small file goes into the run's one pack, opened once: no OPFS file is opened
+ * for it, so small files are read (a round trip to the browser process each) and hashed side by side. A
+ * file of its own opens an OPFS file of its own: those still go one at a time (ownFiles below), because
+ * with OPFS files open side by side in one origin Chromium now and then left a request unanswered (an
+ * intake and a browser test hung; files/store.ts openAccess).
  */
-const INTAKE_CONCURRENCY = 1;
+const INTAKE_LANES = 4;
 
 // The app's own names in a run folder: a run file may not take them.
 const RESERVED_NAMES = new Set([MANIFEST_NAME, CLAIM_NAME]);
@@ -103,8 +105,17 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
   let pack = null as Promise<PackWriter> | null;
   let packOpened = null as PackWriter | null;
   try {
-    // Lanes, so that more files at a time is one number (INTAKE_CONCURRENCY) once it is safe.
-    lanes = inLanes([...request.files.entries()], INTAKE_CONCURRENCY, async ([seq, file]) => {
+    // Files of their own, one after another, whichever lane takes them.
+    let ownFiles: Promise<unknown> = Promise.resolve();
+    const writeOwn = (seq: number, body: Blob, progress: (b: number) => void) => {
+      const written = ownFiles.then(() => {
+        if (abandoned) throw abandoned;
+        return deps.files.write(jobId, seq, body, progress);
+      });
+      ownFiles = written.catch(() => undefined);
+      return written;
+    };
+    lanes = inLanes([...request.files.entries()], INTAKE_LANES, async ([seq, file]) => {
       if (abandoned) throw abandoned;
       let fileDone = 0;
       const progress = (b: number) => {
@@ -116,7 +127,7 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
       };
       const copy = goesInPack(file.body.size)
         ? (pack ??= deps.files.openPack(jobId).then((p) => (packOpened = p))).then((p) => p.append(seq, file.body, progress))
-        : deps.files.write(jobId, seq, file.body, progress);
+        : writeOwn(seq, file.body, progress);
       stored[seq] = await copy.catch(named(seq));
       watch.alive();
     });
