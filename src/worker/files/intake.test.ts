@@ -211,3 +211,48 @@ test('small files are taken in several at once, files of their own one at a time
   const copies = await deviceCopies(rig.localRoot, job.id, rows);
   expect(rows.map((r, i) => [r.rel_path, copies[i] && sha(copies[i])])).toEqual(picked.map((f) => [f.relPath, sha(f.bytes)]));
 });
+
+test("one file failing stops the other lanes: no file of its own starts after it, the page is told that file's name, nothing is kept", async () => {
+  rig = await createRig({ paused: true });
+  const store = createNodeFileStore(rig.localRoot);
+  const started: number[] = [];
+  let firstStarted = () => undefined as void;
+  const firstWriting = new Promise<void>((resolve) => (firstStarted = resolve));
+  let release = () => undefined as void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const files: FileStore = {
+    ...store,
+    write: async (jobId, seq, body, onProgress) => {
+      started.push(seq);
+      firstStarted();
+      await gate;
+      return store.write(jobId, seq, body, onProgress);
+    },
+  };
+  // Read while the first big file is being written, and found gone; the big file's write then goes on.
+  class Vanishing extends Blob {
+    override async arrayBuffer(): Promise<ArrayBuffer> {
+      await firstWriting;
+      setTimeout(release, 10);
+      throw new DOMException('The requested file could not be read', 'NotReadableError');
+    }
+  }
+  const big = () => new Blob([new Uint8Array(CHUNK_BYTES + 1)]);
+  const refused = intakeRun(
+    { runFiles: rig.stores.runFiles, files, settings: rig.settings, now: rig.clock.now(), freeBytes: async () => null },
+    {
+      equipmentId: 'hplc-01',
+      runName: 'stopped',
+      files: [
+        { relPath: 'b0.raw', body: big() },
+        { relPath: 'b1.raw', body: big() },
+        { relPath: 'b2.raw', body: big() },
+        { relPath: 'notes.csv', body: new Vanishing([new Uint8Array(1000)]) },
+      ],
+    },
+  );
+  await expect(refused).rejects.toThrow(/^"notes.csv" changed after it was picked, or could no longer be read/);
+  expect(started).toEqual([0]);
+  expect(await rig.queue.listAll()).toEqual([]);
+  await expect.poll(() => (existsSync(rig!.localRoot) ? readdirSync(rig!.localRoot) : [])).toEqual([]);
+});

@@ -94,12 +94,14 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     deps.onProgress?.(bytesDone, bytesTotal);
   };
   const watch = stallWatch(deps.stallMs ?? STALL_MS);
-  // The store reads a Blob and knows no names: the page is told which file changed.
-  const named = (seq: number) => (err: unknown) => {
-    throw err instanceof SourceChangedError ? new SourceChangedError(relPaths[seq], { cause: err.cause }) : err;
-  };
-  // Set once intake gave up: a copy that stalled and wakes up later stops at its next chunk or file.
+  // Set once intake gave up (its first failure, or a stall): every other lane, a file of its own waiting
+  // for its turn, and a copy that stalled and wakes up later stop at their next chunk or file.
   let abandoned: Error | null = null;
+  // The store reads a Blob and knows no names: the page is told which file changed (another lane's failure,
+  // met by this one, keeps its own name).
+  const named = (seq: number) => (err: unknown) => {
+    throw err instanceof SourceChangedError && err !== abandoned ? new SourceChangedError(relPaths[seq], { cause: err.cause }) : err;
+  };
   let lanes: Promise<void> | null = null;
   // The run's small files go into one pack (runPack.ts), opened with the first of them.
   let pack = null as Promise<PackWriter> | null;
@@ -117,18 +119,24 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     };
     lanes = inLanes([...request.files.entries()], INTAKE_LANES, async ([seq, file]) => {
       if (abandoned) throw abandoned;
-      let fileDone = 0;
-      const progress = (b: number) => {
-        if (abandoned) throw abandoned;
-        bytesDone += b - fileDone;
-        fileDone = b;
-        watch.alive();
-        report();
-      };
-      const copy = goesInPack(file.body.size)
-        ? (pack ??= deps.files.openPack(jobId).then((p) => (packOpened = p))).then((p) => p.append(seq, file.body, progress))
-        : writeOwn(seq, file.body, progress);
-      stored[seq] = await copy.catch(named(seq));
+      try {
+        let fileDone = 0;
+        const progress = (b: number) => {
+          if (abandoned) throw abandoned;
+          bytesDone += b - fileDone;
+          fileDone = b;
+          watch.alive();
+          report();
+        };
+        const copy = goesInPack(file.body.size)
+          ? (pack ??= deps.files.openPack(jobId).then((p) => (packOpened = p))).then((p) => p.append(seq, file.body, progress))
+          : writeOwn(seq, file.body, progress);
+        stored[seq] = await copy.catch(named(seq));
+      } catch (err) {
+        // The first failure stops the others now, not once every lane has finished its file.
+        abandoned ??= asError(err);
+        throw err;
+      }
       watch.alive();
     });
     // A read or a write that never answers must not leave the technician at "Copying..." for good.
@@ -160,7 +168,9 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     );
   } catch (err) {
     watch.stop();
-    abandoned = err instanceof Error ? err : new Error(String(err));
+    // What the page is told: the first failure of a lane (others then failed because of it), or the stall.
+    const failure = abandoned ?? asError(err);
+    abandoned = failure;
     // Closed first (now, or when an open that stalled answers): a copy that wakes up later cannot write
     // into it, and OPFS deletes no folder with a file open in it.
     packOpened?.abandon();
@@ -171,10 +181,14 @@ export async function intakeRun(deps: IntakeDeps, request: IntakeRequest): Promi
     void lanes?.catch(() => undefined).then(() => deps.files.deleteRun(jobId).catch(() => undefined));
     // The files fitted but the queue could not grow (or the other way round): either way the device is
     // full, and the page is told how much the run needs and what is free.
-    if (err instanceof StorageFullError || err instanceof DatabaseFullError) throw new StorageFullError(bytesTotal, await deps.freeBytes());
-    throw err;
+    if (failure instanceof StorageFullError || failure instanceof DatabaseFullError) {
+      throw new StorageFullError(bytesTotal, await deps.freeBytes());
+    }
+    throw failure;
   }
 }
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** Rejects with IntakeStalledError once `ms` pass without a call of alive(). */
 function stallWatch(ms: number) {
