@@ -128,6 +128,20 @@ for (const kind of ['embedded', 'apache'] as const) {
   });
 }
 
+// The embedded server replaced the folder and all in it on the code before; Apache refused the MOVE.
+test.each(['embedded', 'apache'] as const)(
+  "on %s, a folder where this device's file would go is never replaced, not even by the first write after start",
+  async (kind) => {
+    const nas = await sharedNas(kind);
+    const a = await device(nas, 'dev-a', 'tablet-abcd');
+    mkdirSync(fileOf(nas, 'dev-a'), { recursive: true });
+    writeFileSync(join(fileOf(nas, 'dev-a'), 'kept.csv'), 'a person put this here');
+    expect(await a.publisher.publishNow()).toBe(false);
+    expect(a.logged).toEqual([expect.stringMatching(/is a folder, not this device's state file; it was not replaced/)]);
+    expect(readFileSync(join(fileOf(nas, 'dev-a'), 'kept.csv'), 'utf8')).toBe('a person put this here');
+  },
+);
+
 test('written after a change, and again when the refresh is due though nothing changed', async () => {
   const nas = await sharedNas('embedded');
   const a = await device(nas, 'dev-a', 'tablet-abcd');

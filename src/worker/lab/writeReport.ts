@@ -1,5 +1,5 @@
 import { DEVICES_FOLDER, type DeviceReport, MAX_REPORT_BYTES, reportFileName, reportTempName } from '../../shared/deviceReport';
-import { NasConflictError, ResponseTooLargeError } from '../errors';
+import { NasConflictError, NasRedirectError, ResponseTooLargeError } from '../errors';
 import type { DavClient } from '../webdav/client';
 
 /**
@@ -23,13 +23,25 @@ export async function writeDeviceReport(
 ): Promise<void> {
   if (!foldersMade) await dav.createCollections([...DEVICES_FOLDER]);
   const own = [...DEVICES_FOLDER, reportFileName(report.deviceId)];
+  // The MOVE replaces whatever is there, a folder with everything in it too: asked first, every time (the
+  // check of the text below needs a write known to be this device's).
+  // A server answers a folder asked for without its "/" with a redirect to it (Apache): a folder too.
+  const there = await dav.statFile(own).catch((err: unknown) => {
+    if (err instanceof NasRedirectError) return { collection: true };
+    throw err;
+  });
+  if (there?.collection) {
+    throw new NasConflictError(
+      `${own.join('/')} on the NAS is a folder, not this device's state file; it was not replaced. Move it elsewhere.`,
+    );
+  }
   if (ours.length) {
     // One too big to read is not told apart: taken as this device's (its report has no size limit).
-    const there = await dav.getText(own, MAX_REPORT_BYTES).catch((err: unknown) => {
+    const text = await dav.getText(own, MAX_REPORT_BYTES).catch((err: unknown) => {
       if (err instanceof ResponseTooLargeError) return null;
       throw err;
     });
-    if (there !== null && !ours.includes(there)) {
+    if (text !== null && !ours.includes(text)) {
       throw new NasConflictError(
         `${own.join('/')} on the NAS was written by another device since this one last wrote it: two devices share this device's id (a copied browser profile?). It was not replaced; install the app afresh on one of them.`,
       );
